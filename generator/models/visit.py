@@ -1,0 +1,279 @@
+"""The visit file: one YAML file per visit, written by sales (see the visit-file spec)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    NonNegativeFloat,
+    ValidationInfo,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from ..problems import did_you_mean, quote_list
+from .common import Strict, listify
+
+Relationship = Literal[
+    "customer", "prospect", "dealer", "dealer-unsigned", "supplier", "government", "other"
+]
+Transport = Literal["flight", "train", "car", "other"]
+Meal = Literal["breakfast", "lunch", "dinner", "banquet"]
+Tour = Literal["showroom", "office", "production-line", "sightseeing"]
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_OFFSET = re.compile(r"^([+-]?\d{1,3})\s*d$", re.IGNORECASE)
+
+
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[value.lower()] = country.alpha_2
+    return names
+
+
+def parse_country(value: Any) -> str:
+    text = str(value).strip()
+    if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()) is not None:
+        return text.upper()
+    names = _country_names()
+    guess = names.get(text.lower())
+    if guess is None:
+        close = did_you_mean(text, names)
+        guess = names[close.lower()] if close else None
+    hint = f" Did you mean '{guess}'?" if guess else ""
+    raise PydanticCustomError(
+        "country_code",
+        "found '{found}', which is not a two-letter ISO 3166 country code.{hint}",
+        {"found": text, "hint": hint},
+    )
+
+
+def parse_language(value: Any) -> str:
+    text = str(value).strip()
+    if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()) is not None:
+        return text.lower()
+    found = None
+    try:
+        found = pycountry.languages.lookup(text)
+    except LookupError:
+        found = None
+    code = getattr(found, "alpha_2", None)
+    hint = f" Did you mean '{code}'?" if code else ""
+    raise PydanticCustomError(
+        "language_code",
+        "found '{found}', which is not a two-letter ISO 639-1 language code "
+        "(en, de, ru, ar, …).{hint}",
+        {"found": text, "hint": hint},
+    )
+
+
+def parse_time(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    text = str(value).strip()
+    match = _TIME.match(text)
+    if not match:
+        raise PydanticCustomError(
+            "time_hhmm",
+            "found '{found}', which is not a time of day. Write HH:MM on the 24-hour clock, "
+            "in quotes, e.g. \"09:30\" or \"14:00\".",
+            {"found": text},
+        )
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_due(value: Any) -> dt.date | int:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _OFFSET.match(str(value).strip())
+    if match and not isinstance(value, int | float):
+        return int(match.group(1))
+    raise PydanticCustomError(
+        "due",
+        "found '{found}'. Write a date (2026-12-01) or a number of days from the arrival "
+        "day followed by d (-5d, -1d, +2d).",
+        {"found": str(value)},
+    )
+
+
+def _vocabulary(kind: str, label: str, fix: str) -> Any:
+    """A validator that checks a word against one of the policy's vocabularies.
+
+    The policy is passed as validation context (``{"policy": policy}``); without it (for
+    example when writing the JSON Schema) any word is accepted.
+    """
+
+    def check(value: str, info: ValidationInfo) -> str:
+        policy = (info.context or {}).get("policy")
+        if policy is None:
+            return value
+        allowed = list(getattr(policy, kind))
+        if value in allowed:
+            return value
+        guess = did_you_mean(value, allowed)
+        hint = f" Did you mean '{guess}'?" if guess else ""
+        raise PydanticCustomError(
+            "vocabulary", "found '{found}', which is not {label}.{hint}",
+            {"found": value, "label": label, "hint": hint,
+             "fix": fix.format(allowed=quote_list(allowed))},
+        )
+
+    return AfterValidator(check)
+
+
+TierKey = Annotated[str, BeforeValidator(lambda v: v if v is None else str(v)),
+                    _vocabulary("tiers", "a tier of the reception policy",
+                                "use one of: {allowed}")]
+DeptKey = Annotated[str, _vocabulary("departments", "a department of the reception policy",
+                                     "use one of: {allowed}")]
+DietWord = Annotated[str, _vocabulary("diets", "in the diet vocabulary",
+                                      "use words from: {allowed}; put anything else in notes")]
+
+Country = Annotated[
+    str, BeforeValidator(parse_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{2}$",
+                    "description": "ISO 3166-1 alpha-2 country code, e.g. DE"}),
+]
+Language = Annotated[
+    str, BeforeValidator(parse_language),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{2}$",
+                    "description": "ISO 639-1 language code, e.g. en"}),
+]
+TimeOfDay = Annotated[
+    dt.time, BeforeValidator(parse_time),
+    WithJsonSchema({"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+                    "description": "Local time HH:MM, 24-hour clock"}),
+]
+Due = Annotated[
+    dt.date | int, BeforeValidator(parse_due),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": "^[+-]?[0-9]{1,3}[dD]$"},
+    ], "description": "A date, or days from the arrival day such as -5d or +2d"}),
+]
+LocalDateTime = Annotated[
+    dt.datetime,
+    WithJsonSchema({"type": "string",
+                    "pattern": "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$",
+                    "description": "Local date and time, YYYY-MM-DD HH:MM"}),
+]
+
+
+class Client(Strict):
+    company: str = Field(min_length=1)
+    country: Country
+    relationship: Relationship = "customer"
+    background: str | None = Field(default=None, description="Markdown.")
+
+
+class Arrival(Strict):
+    at: LocalDateTime
+    by: Transport = "flight"
+    number: str | None = None
+    place: str | None = None
+    pickup: bool = False
+
+
+class Departure(Strict):
+    at: LocalDateTime
+    by: Transport = "flight"
+    number: str | None = None
+    place: str | None = None
+    send_off: bool = False
+
+
+class Hotel(Strict):
+    name: str = Field(min_length=1)
+    check_in: dt.date | None = None
+    check_out: dt.date | None = None
+    paid_by: Literal["guest", "company"] = "guest"
+
+
+class Visitor(Strict):
+    name: str = Field(min_length=1)
+    title: str | None = None
+    principal: bool = False
+    languages: listify(Language) = Field(default_factory=list)  # type: ignore[valid-type]
+    diet: listify(DietWord) = Field(default_factory=list)  # type: ignore[valid-type]
+    notes: str | None = None
+
+
+class Host(Strict):
+    name: str = Field(min_length=1)
+    role: str | None = None
+    dept: DeptKey
+    languages: listify(Language) = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Languages this host speaks besides Chinese (optional; added field).")
+
+
+class Item(Strict):
+    at: TimeOfDay
+    to: TimeOfDay | None = None
+    what: str = Field(min_length=1)
+    where: str | None = None
+    meal: Meal | None = None
+    budget: NonNegativeFloat | None = Field(
+        default=None, description="Total budget for the meal, policy currency.")
+    tour: Tour | None = None
+    with_: listify(str) = Field(default_factory=list, alias="with")  # type: ignore[valid-type]
+    notes: str | None = Field(default=None, description="Markdown (added field).")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+
+class ChecklistItem(Strict):
+    task: str = Field(min_length=1)
+    owner: DeptKey
+    due: Due
+    done: bool = False
+
+
+class Visit(Strict):
+    """One visit file."""
+
+    title: str | None = None
+    client: Client
+    purpose: str = Field(min_length=1)
+    tier: TierKey
+    owner: str
+    timezone: str | None = None
+    arrival: Arrival
+    departure: Departure
+    hotel: Hotel | None = None
+    visitors: list[Visitor] = Field(min_length=1)
+    hosts: list[Host] = Field(min_length=1)
+    schedule: dict[dt.date, list[Item]] = Field(default_factory=dict)
+    gifts: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    notes: str | None = Field(default=None, description="Markdown.")
+    confidential: bool = False
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.client.company} visit"
+
+    @property
+    def principal(self) -> Visitor | None:
+        return next((v for v in self.visitors if v.principal), None)
+
+    def items(self) -> list[tuple[dt.date, int, Item]]:
+        """Schedule items in time order, with their day and index in the file."""
+        out = []
+        for day in sorted(self.schedule):
+            indexed = list(enumerate(self.schedule[day]))
+            indexed.sort(key=lambda pair: pair[1].at)
+            out.extend((day, index, item) for index, item in indexed)
+        return out

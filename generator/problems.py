@@ -1,0 +1,140 @@
+"""Problems found in visit files and the policy, and how they are printed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from .yamlload import LoadedYaml, PathKey, Position
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file.
+
+    ``message`` says what was found and what is allowed; ``fix`` says how to put it right.
+    ``rule`` is a stable identifier (``schema`` for format errors, a check id otherwise) and
+    ``link`` an optional handbook page explaining the rule.
+    """
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    fix: str = ""
+    severity: Severity = Severity.ERROR
+    rule: str = "schema"
+    link: str = ""
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        text = f"{where}: {self.severity.value} [{self.rule}]{field} {self.message}"
+        if self.fix:
+            text += f"\n    fix: {self.fix}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def field_path(path: PathKey) -> str:
+    """``("visitors", 1, "diet", 0)`` → ``visitors[1].diet[0]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice to *word*, compared case-insensitively, or ``None``."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    guess = did_you_mean(word, choices)
+    return f"Did you mean '{guess}'? " if guess else ""
+
+
+def quote_list(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+class ProblemSink:
+    """Collects problems for one file, turning paths into positions."""
+
+    def __init__(self, file: str, source: LoadedYaml | None = None) -> None:
+        self.file = file
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        if self.source is None:
+            return Position(1, 1)
+        return self.source.position(path, key=key)
+
+    def add(self, path: PathKey, message: str, fix: str = "", *, key: bool = False,
+            severity: Severity = Severity.ERROR, rule: str = "schema", link: str = "",
+            at: PathKey | None = None) -> None:
+        where = self.position(at if at is not None else path, key=key)
+        self.problems.append(Problem(
+            file=self.file, line=where.line, column=where.column, field=field_path(path),
+            message=message, fix=fix, severity=severity, rule=rule, link=link,
+        ))
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field, p.message))
+
+
+def count(problems: Sequence[Problem], severity: Severity) -> int:
+    return sum(1 for p in problems if p.severity is severity)
+
+
+def format_report(problems: Sequence[Problem], checked: int) -> str:
+    """The human report: problems grouped by file, then a one-line summary."""
+    lines = [p.format() for p in sort_problems(problems)]
+    errors = count(problems, Severity.ERROR)
+    warnings = count(problems, Severity.WARNING)
+    noun = "file" if checked == 1 else "files"
+    lines.append(f"checked {checked} {noun}: {errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines)
+
+
+def format_json(problems: Sequence[Problem], checked: int) -> str:
+    return json.dumps({
+        "checked": checked,
+        "errors": count(problems, Severity.ERROR),
+        "warnings": count(problems, Severity.WARNING),
+        "problems": [p.as_dict() for p in sort_problems(problems)],
+    }, ensure_ascii=False, indent=2)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path relative to *root* (or the working directory) when possible, with / separators."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

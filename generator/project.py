@@ -1,0 +1,129 @@
+"""The project: where policy, visits and templates live, and the pages they produce.
+
+This is the whole pipeline (load → validate → derive → render) with no MkDocs in it; the
+MkDocs plugin and the CLI are thin adapters over :class:`Project`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .calendar import all_visits_calendar, visit_calendar
+from .derive import Facts, derive
+from .i18n import Catalogue, CatalogueError, load_catalogue
+from .load import Loaded, load_policy, load_visit, visit_files, visit_zone
+from .models import Policy, Visit
+from .problems import Problem, Severity, display_path
+from .render import Renderer
+
+TODAY_ENV = "HANDBOOK_TODAY"
+
+
+def resolve_today(value: str | dt.date | None, policy: Policy | None = None) -> dt.date:
+    """The build date: an explicit value, else ``$HANDBOOK_TODAY``, else today in the policy zone."""
+    if isinstance(value, dt.date):
+        return value
+    text = value or os.environ.get(TODAY_ENV)
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"the build date '{text}' is not a date; write YYYY-MM-DD") from None
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(policy.timezone if policy else "Asia/Shanghai")
+    return dt.datetime.now(zone).date()
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the project's inputs live; every path is relative to ``root`` unless absolute."""
+
+    root: Path
+    policy: Path = Path("policy/reception.yml")
+    visits: Path = Path("visits")
+    templates: Path = Path("theme/packet")
+    messages: Path = Path("theme/messages.yml")
+
+    def __post_init__(self) -> None:
+        for name in ("policy", "visits", "templates", "messages"):
+            value = getattr(self, name)
+            if not value.is_absolute():
+                object.__setattr__(self, name, self.root / value)
+
+
+@dataclass
+class Result:
+    """What loading the project found: the policy, every visit file and every problem."""
+
+    paths: Paths
+    today: dt.date
+    policy: Loaded[Policy]
+    visits: list[Loaded[Visit]] = field(default_factory=list)
+    facts: list[Facts] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    catalogue: Catalogue | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def checked(self) -> int:
+        return 1 + len(self.visits)
+
+
+def load_project(paths: Paths, *, today: str | dt.date | None = None,
+                 files: list[Path] | None = None) -> Result:
+    """Load and validate the policy and the visit files (all of ``visits/`` by default)."""
+    policy = load_policy(paths.policy, paths.root)
+    result = Result(paths, dt.date.min, policy, problems=list(policy.problems))
+    try:
+        result.today = resolve_today(today, policy.model)
+    except ValueError as error:
+        result.problems.append(Problem("--today", 1, 1, "", str(error), "e.g. --today 2026-12-01"))
+        return result
+    try:
+        result.catalogue = load_catalogue(paths.messages)
+    except (CatalogueError, OSError) as error:
+        result.problems.append(Problem(display_path(paths.messages, paths.root), 1, 1, "",
+                                       str(error), "give every message both zh and en"))
+    if policy.model is None:
+        return result
+    targets = visit_files(files if files is not None else [paths.visits])
+    for path in targets:
+        loaded = load_visit(path, policy.model, paths.root)
+        result.visits.append(loaded)
+        result.problems.extend(loaded.problems)
+        if loaded.ok and loaded.model is not None:
+            result.facts.append(derive(loaded.model, path.stem, policy.model))
+    return result
+
+
+def generated_pages(result: Result, lang: str) -> dict[str, str | bytes]:
+    """The generated files of one language, keyed by path under the docs folder.
+
+    Only call this for a result without errors: a site is never built from broken input.
+    """
+    assert result.policy.model is not None and result.catalogue is not None
+    policy = result.policy.model
+    renderer = Renderer(result.paths.templates, result.catalogue, policy)
+    pages: dict[str, str | bytes] = {}
+    for facts in result.facts:
+        source = display_path(result.paths.visits / f"{facts.stem}.yml", result.paths.root)
+        pages[f"visits/{facts.stem}.md"] = renderer.packet(facts, lang, source=source)
+        zone = visit_zone(facts.visit, policy)
+        pages[f"visits/{facts.stem}.ics"] = visit_calendar(facts, zone, result.today)
+    listed = [f for f in result.facts if not f.visit.confidential]
+    upcoming = sorted((f for f in listed if f.last_day >= result.today),
+                      key=lambda f: (f.first_day, f.stem))
+    past = sorted((f for f in listed if f.last_day < result.today),
+                  key=lambda f: (f.first_day, f.stem), reverse=True)
+    pages["visits/index.md"] = renderer.index(upcoming, past, lang, result.today)
+    pages["visits/visits.ics"] = all_visits_calendar(
+        sorted(listed, key=lambda f: f.first_day), result.catalogue.t(lang, "visits"),
+        result.today)
+    return pages

@@ -1,0 +1,181 @@
+"""Turn pydantic validation errors into problems a person can fix."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .problems import ProblemSink, quote_list, suggestion
+from .yamlload import PathKey
+
+# Examples shown when a field is missing or has the wrong type, by field name.
+EXAMPLES: dict[str, str] = {
+    "company": "company: ACME GmbH",
+    "country": "country: DE",
+    "purpose": "purpose: Audit the wristband line",
+    "tier": "tier: B",
+    "owner": "owner: 李娜",
+    "at": "at: 2026-12-08 09:30",
+    "name": "name: Hans Müller",
+    "dept": "dept: sales",
+    "what": "what: Company presentation",
+    "task": "task: Print the price list",
+    "due": "due: -2d",
+    "visitors": "visitors:\n      - name: Hans Müller",
+    "hosts": "hosts:\n      - {name: 李娜, dept: sales}",
+    "client": "client:\n      company: ACME GmbH\n      country: DE",
+    "arrival": "arrival:\n      at: 2026-12-08 09:30",
+    "departure": "departure:\n      at: 2026-12-10 18:05",
+}
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+def _unwrap(annotation: Any, part: str | int) -> Any:
+    """The annotation one step down *part* from *annotation* (through lists, dicts, unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = annotation.model_fields
+        field = fields.get(str(part)) or next(
+            (f for f in fields.values() if f.alias == part), None)
+        return field.annotation if field is not None else None
+    origin = getattr(annotation, "__origin__", None)
+    args = [a for a in getattr(annotation, "__args__", ()) or () if a is not type(None)]
+    if origin is list and args:
+        return args[0] if isinstance(part, int) else _unwrap(args[0], part)
+    if origin is dict and len(args) == 2:
+        return args[1]
+    for arg in args:
+        found = _unwrap(arg, part)
+        if found is not None:
+            return found
+    metadata_origin = getattr(annotation, "__metadata__", None)
+    if metadata_origin is not None:
+        return _unwrap(annotation.__origin__, part)
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
+    """The model class that owns the last element of *loc*, for listing allowed keys."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _unwrap(current, part)
+        if current is None:
+            return None
+    while not (isinstance(current, type) and issubclass(current, BaseModel)):
+        args = [a for a in getattr(current, "__args__", ()) or () if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if models:
+            return models[0]
+        if not args:
+            return None
+        current = args[0]
+    return current
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+_DATE_REPR = re.compile(r"^datetime\.date\((\d+), (\d+), (\d+)\)$")
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
+    """Drop pydantic's union/validator markers; report whether the error is about a key."""
+    out: list[str | int] = []
+    is_key = False
+    for part in loc:
+        if part == "[key]":
+            is_key = True
+            continue
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        if isinstance(part, str) and (match := _DATE_REPR.match(part)):
+            year, month, day = (int(g) for g in match.groups())
+            part = f"{year:04d}-{month:02d}-{day:02d}"
+        out.append(part)
+    return tuple(out), is_key
+
+
+def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey) -> tuple[str, str]:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(path[-1]) if path and isinstance(path[-1], str) else ""
+    example = EXAMPLES.get(name, "")
+    if kind == "missing":
+        fix = f"add it, e.g.  {example}" if example else f"add '{name}:' here"
+        return f"required field '{name}' is missing.", fix
+    if kind == "extra_forbidden":
+        owner = _model_at(model, path)
+        allowed = _keys_of(owner) if owner else []
+        hint = suggestion(name, allowed)
+        return (f"unknown field '{name}'. {hint}".rstrip(),
+                f"rename or remove it; fields allowed here: {quote_list(allowed)}")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        hint = suggestion(str(value), choices)
+        return (f"found {_found(value)}. {hint}".rstrip(),
+                f"use one of: {quote_list(choices)}")
+    if kind == "vocabulary":
+        return error["msg"], str(ctx.get("fix", ""))
+    if kind in ("country_code", "language_code", "time_hhmm", "due"):
+        message = error["msg"]
+        fixes = {
+            "country_code": "write the country's two-letter code, e.g. DE, US, TR, AE",
+            "language_code": "write two-letter language codes, e.g. [de, en]",
+            "time_hhmm": 'quote the time: at: "14:00"',
+            "due": "e.g.  due: -2d  or  due: 2026-12-01",
+        }
+        return message, fixes[kind]
+    if kind in ("bool_type", "bool_parsing"):
+        return f"found {_found(value)}, which is not true or false.", "write true or false"
+    if kind.startswith("datetime"):
+        return (f"found {_found(value)}, which is not a date and time.",
+                "write the local date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-08 09:30")
+    if kind.startswith("date"):
+        return (f"found {_found(value)}, which is not a date.",
+                "write the date as YYYY-MM-DD, e.g. 2026-12-08")
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = {"list_type": "a list", "dict_type": "a mapping of keys to values"}.get(
+            kind, "a mapping of fields (key: value lines)")
+        fix = f"e.g.  {example}" if example else "check the indentation under this key"
+        return f"found {_found(value)}, but {wanted} is expected here.", fix
+    if kind in ("string_type", "string_too_short"):
+        if kind == "string_too_short" or value is None:
+            return "is empty.", "write a value, or remove the line if the field is optional"
+        return f"found {_found(value)}, but text is expected.", "write plain text"
+    if kind == "too_short":
+        return "is empty.", "add at least one entry"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "greater_than_equal",
+                "greater_than"):
+        return (f"found {_found(value)}, but a number (0 or more) is expected.",
+                "write the amount as a plain number, e.g. budget: 1500")
+    return f"found {_found(value)}: {error['msg']}.", ""
+
+
+def report_validation_error(error: ValidationError, model: type[BaseModel],
+                            sink: ProblemSink) -> None:
+    seen: set[tuple[PathKey, str]] = set()
+    for detail in error.errors():
+        path, is_key = _clean_loc(detail["loc"])
+        if (path, detail["type"]) in seen:
+            continue
+        seen.add((path, detail["type"]))
+        message, fix = _describe(detail, model, path)
+        if is_key:
+            message = f"found the key {message.removeprefix('found ')}"
+        key = detail["type"] == "extra_forbidden" or is_key
+        at = path[:-1] if detail["type"] == "missing" else None
+        sink.add(path, message, fix, key=key, at=at)
