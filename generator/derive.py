@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .checklist import Entry, build_checklist
+from .checks import Context, Finding, run_checks
 from .models import Policy, Visit
 from .models.visit import Item
 
@@ -43,6 +45,9 @@ class Facts:
     last_day: dt.date
     days: list[ScheduleDay] = field(default_factory=list)
     diet: DietSummary | None = None
+    checklist: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    added: dt.date | None = None
 
     @property
     def length_days(self) -> int:
@@ -65,8 +70,17 @@ def schedule_days(visit: Visit) -> list[ScheduleDay]:
     return days
 
 
-def derive(visit: Visit, stem: str, policy: Policy) -> Facts:
-    del policy  # reserved for policy-driven facts (checklists, checks)
+def meal_diets(visit: Visit, policy: Policy) -> list[tuple[str, int]]:
+    """Diet words to tell a restaurant about at every meal, with how many visitors need each."""
+    watched = policy.check_settings.restaurant_note_diets
+    summary = diet_summary(visit).combined
+    return [(word, n) for word, n in summary if not watched or word in watched]
+
+
+def derive(visit: Visit, stem: str, policy: Policy, *, added: dt.date | None = None) -> Facts:
+    """Compute a visit's schedule, diet summary, checklist and rule findings."""
+    checklist = build_checklist(visit, policy)
+    findings = run_checks(Context(visit, policy, checklist, added))
     return Facts(
         visit=visit,
         stem=stem,
@@ -74,4 +88,7 @@ def derive(visit: Visit, stem: str, policy: Policy) -> Facts:
         last_day=visit.departure.at.date(),
         days=schedule_days(visit),
         diet=diet_summary(visit),
+        checklist=checklist,
+        findings=findings,
+        added=added,
     )

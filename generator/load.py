@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .models import Policy, Visit
 from .problems import Problem, ProblemSink, Severity, display_path, quote_list, suggestion
 from .schema_errors import report_validation_error
-from .yamlload import LoadedYaml, YamlSyntaxError, read_yaml
+from .yamlload import LoadedYaml, PathKey, YamlSyntaxError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -64,12 +64,29 @@ def _load_model(path: Path, name: str, model: type[M],
         sink.add((), "the file is empty or is not a mapping of fields.",
                  "start from the template: handbook new")
         return Loaded(path, name, None, source, sink.problems)
+    todo = _todo_paths(source.data, ())
+    for todo_path in todo:
+        sink.add(todo_path, "still says TODO.", "fill in the real value, or delete the line "
+                 "if the field is optional")
     try:
         result = model.model_validate(source.data, context=context)
     except ValidationError as error:
-        report_validation_error(error, model, sink)
+        report_validation_error(error, model, sink, skip=set(todo))
+        return Loaded(path, name, None, source, sink.problems)
+    if todo:
         return Loaded(path, name, None, source, sink.problems)
     return Loaded(path, name, result, source, sink.problems)
+
+
+def _todo_paths(data: object, path: PathKey) -> list[PathKey]:
+    """Paths of values left as the template's placeholder TODO."""
+    if isinstance(data, str):
+        return [path] if data.strip() == "TODO" else []
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _todo_paths(value, (*path, str(key)))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _todo_paths(value, (*path, i))]
+    return []
 
 
 def load_policy(path: Path, root: Path | None = None) -> Loaded[Policy]:

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .calendar import all_visits_calendar, visit_calendar
+from .checks import Finding
+from .country_notes import Notes, load_notes
 from .derive import Facts, derive
+from .history import first_added
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .load import Loaded, load_policy, load_visit, visit_files, visit_zone
 from .models import Policy, Visit
-from .problems import Problem, Severity, display_path
+from .models.common import LANGUAGES
+from .problems import Problem, ProblemSink, Severity, display_path
 from .render import Renderer
 
 TODAY_ENV = "HANDBOOK_TODAY"
@@ -47,9 +51,10 @@ class Paths:
     visits: Path = Path("visits")
     templates: Path = Path("theme/packet")
     messages: Path = Path("theme/messages.yml")
+    docs: Path = Path("docs")  # one folder per language: docs/zh, docs/en
 
     def __post_init__(self) -> None:
-        for name in ("policy", "visits", "templates", "messages"):
+        for name in ("policy", "visits", "templates", "messages", "docs"):
             value = getattr(self, name)
             if not value.is_absolute():
                 object.__setattr__(self, name, self.root / value)
@@ -66,6 +71,7 @@ class Result:
     facts: list[Facts] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     catalogue: Catalogue | None = None
+    notes: dict[str, Notes] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -76,9 +82,21 @@ class Result:
         return 1 + len(self.visits)
 
 
+def finding_problem(finding: Finding, policy: Policy, sink: ProblemSink) -> None:
+    rule = policy.checks[finding.check]
+    severity = Severity.ERROR if rule.severity == "error" else Severity.WARNING
+    sink.add(finding.path, finding.message(policy, "en"), severity=severity,
+             rule=finding.check, link=rule.link)
+
+
 def load_project(paths: Paths, *, today: str | dt.date | None = None,
-                 files: list[Path] | None = None) -> Result:
-    """Load and validate the policy and the visit files (all of ``visits/`` by default)."""
+                 files: list[Path] | None = None,
+                 history: dict[str, dt.date] | None | bool = True) -> Result:
+    """Load and validate the policy, the country notes and the visit files.
+
+    *files* defaults to every file in ``visits/``. *history* maps file names to the date they
+    were first added (``True``: ask git; ``False`` or ``None``: unknown, no lead-time check).
+    """
     policy = load_policy(paths.policy, paths.root)
     result = Result(paths, dt.date.min, policy, problems=list(policy.problems))
     try:
@@ -93,13 +111,25 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
                                        str(error), "give every message both zh and en"))
     if policy.model is None:
         return result
+    for lang in LANGUAGES:
+        notes = load_notes(paths.docs / lang, paths.root, list(policy.model.diets))
+        result.notes[lang] = notes
+        result.problems.extend(notes.problems)
+    added = first_added(paths.visits) if history is True else (history or None)
     targets = visit_files(files if files is not None else [paths.visits])
     for path in targets:
         loaded = load_visit(path, policy.model, paths.root)
         result.visits.append(loaded)
-        result.problems.extend(loaded.problems)
         if loaded.ok and loaded.model is not None:
-            result.facts.append(derive(loaded.model, path.stem, policy.model))
+            day = None if added is None else added.get(path.name, result.today)
+            facts = derive(loaded.model, path.stem, policy.model, added=day)
+            sink = ProblemSink(loaded.name, loaded.source)
+            for finding in facts.findings:
+                finding_problem(finding, policy.model, sink)
+            loaded.problems.extend(sink.problems)
+            if loaded.ok:
+                result.facts.append(facts)
+        result.problems.extend(loaded.problems)
     return result
 
 
@@ -114,8 +144,10 @@ def generated_pages(result: Result, lang: str) -> dict[str, str | bytes]:
     pages: dict[str, str | bytes] = {}
     for facts in result.facts:
         source = display_path(result.paths.visits / f"{facts.stem}.yml", result.paths.root)
-        pages[f"visits/{facts.stem}.md"] = renderer.packet(facts, lang, source=source)
         zone = visit_zone(facts.visit, policy)
+        notes = result.notes[lang].for_visit(facts.visit) if lang in result.notes else []
+        pages[f"visits/{facts.stem}.md"] = renderer.packet(
+            facts, lang, today=result.today, zone=str(zone), notes=notes, source=source)
         pages[f"visits/{facts.stem}.ics"] = visit_calendar(facts, zone, result.today)
     listed = [f for f in result.facts if not f.visit.confidential]
     upcoming = sorted((f for f in listed if f.last_day >= result.today),

@@ -7,7 +7,7 @@ visit file cannot inject HTML or Markdown into the site (see :mod:`generator.esc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,18 @@ import jinja2
 from markupsafe import Markup
 
 from . import escape
-from .derive import Facts
+from .country_notes import Note
+from .derive import Facts, meal_diets
 from .i18n import Catalogue, country_name, format_date, format_range, language_name
 from .models import Policy
+
+
+PUNCTUATION = {
+    "zh": {"colon": Markup("："), "open": Markup("（"), "close": Markup("）"),
+           "list": Markup("、"), "semi": Markup("；")},
+    "en": {"colon": Markup(": "), "open": Markup(" ("), "close": Markup(")"),
+           "list": Markup(", "), "semi": Markup("; ")},
+}
 
 
 def _finalize(value: Any) -> Any:
@@ -56,6 +65,8 @@ class Renderer:
             date_range=lambda a, b: format_range(a, b, lang, self.catalogue),
             text=lambda bilingual: bilingual(lang),
             money=lambda amount: _money(amount, self.policy.currency),
+            space=Markup(" "),
+            P=PUNCTUATION[lang],
         )
         env.filters.update(
             md=lambda v, indent="": escape.block(v, indent=indent),
@@ -65,9 +76,18 @@ class Renderer:
         )
         return env
 
-    def packet(self, facts: Facts, lang: str, *, source: str = "") -> str:
+    def packet(self, facts: Facts, lang: str, *, today: dt.date, zone: str,
+               notes: Sequence[Note] = (), source: str = "") -> str:
+        """The packet page of one visit in *lang*."""
+        policy = self.policy
+        warnings = [
+            {"message": f.message(policy, lang), "link": policy.checks[f.check].link}
+            for f in facts.findings if policy.checks[f.check].severity == "warning"
+        ]
         template = self._env(lang).get_template("packet.md.j2")
-        return template.render(f=facts, v=facts.visit, source=source)
+        return template.render(f=facts, v=facts.visit, source=source, today=today, zone=zone,
+                               notes=list(notes), warnings=warnings,
+                               meal_diets=meal_diets(facts.visit, policy))
 
     def index(self, upcoming: list[Facts], past: list[Facts], lang: str,
               today: dt.date) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .problems import ProblemSink, quote_list, suggestion
+from .problems import ProblemSink, did_you_mean, quote_list, suggestion
 from .yamlload import PathKey
 
 # Examples shown when a field is missing or has the wrong type, by field name.
@@ -107,13 +107,28 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
     return tuple(out), is_key
 
 
-def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey) -> tuple[str, str]:
+# Words people write for a vocabulary word, mapped to the word the file needs.
+SYNONYMS = {
+    "plane": "flight", "air": "flight", "airplane": "flight", "fly": "flight",
+    "rail": "train", "railway": "train", "taxi": "car", "bus": "car", "drive": "car",
+    "client": "customer", "buyer": "customer", "distributor": "dealer", "gov": "government",
+    "factory": "production-line", "workshop": "production-line", "line": "production-line",
+    "supper": "dinner", "feast": "banquet",
+}
+
+
+def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
+              misspelt: list[str] | None = None) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     name = str(path[-1]) if path and isinstance(path[-1], str) else ""
     example = EXAMPLES.get(name, "")
     if kind == "missing":
+        guess = did_you_mean(name, misspelt or [])
+        if guess:
+            return (f"required field '{name}' is missing. Is '{guess}' meant to be it?",
+                    f"rename '{guess}' to '{name}'")
         fix = f"add it, e.g.  {example}" if example else f"add '{name}:' here"
         return f"required field '{name}' is missing.", fix
     if kind == "extra_forbidden":
@@ -125,7 +140,9 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey) -> tup
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
-        hint = suggestion(str(value), choices)
+        synonym = SYNONYMS.get(str(value).strip().lower())
+        hint = (f"Did you mean '{synonym}'?" if synonym in choices
+                else suggestion(str(value), choices))
         return (f"found {_found(value)}. {hint}".rstrip(),
                 f"use one of: {quote_list(choices)}")
     if kind == "vocabulary":
@@ -166,14 +183,22 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey) -> tup
 
 
 def report_validation_error(error: ValidationError, model: type[BaseModel],
-                            sink: ProblemSink) -> None:
+                            sink: ProblemSink, skip: set[PathKey] | None = None) -> None:
+    """Add one problem per pydantic error, except at *skip* paths (already reported)."""
     seen: set[tuple[PathKey, str]] = set()
+    extras: dict[PathKey, list[str]] = {}
+    for detail in error.errors():
+        if detail["type"] == "extra_forbidden":
+            path, _ = _clean_loc(detail["loc"])
+            extras.setdefault(path[:-1], []).append(str(path[-1]))
     for detail in error.errors():
         path, is_key = _clean_loc(detail["loc"])
+        if skip and path in skip:
+            continue
         if (path, detail["type"]) in seen:
             continue
         seen.add((path, detail["type"]))
-        message, fix = _describe(detail, model, path)
+        message, fix = _describe(detail, model, path, extras.get(path[:-1]))
         if is_key:
             message = f"found the key {message.removeprefix('found ')}"
         key = detail["type"] == "extra_forbidden" or is_key

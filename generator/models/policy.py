@@ -2,13 +2,135 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from .common import Strict, Text
+from .common import Strict, Text, listify
 
 Payer = Literal["guest", "company"]
+Severity = Literal["error", "warning", "off"]
+Anchor = Literal["arrival", "departure", "item", "item-end"]
+TourKind = Literal["showroom", "office", "production-line", "sightseeing"]
+MealKind = Literal["breakfast", "lunch", "dinner", "banquet"]
+RelationshipKind = Literal[
+    "customer", "prospect", "dealer", "dealer-unsigned", "supplier", "government", "other"
+]
+
+_DUE = re.compile(r"^(arrival|departure|item-end|item)\s*(?:([+-]\d+)\s*(d|h|min))?$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class DueSpec(Strict):
+    """When a task is due: an anchor and an offset, written ``arrival -5d`` or ``item -1h``.
+
+    ``arrival``/``departure`` are the visit's arrival and departure; ``item``/``item-end`` the
+    start or end of each schedule item the task's condition selects (one task per item). An
+    offset in days falls on that day at the policy's ``workday_end``; hours and minutes are
+    counted from the anchor's exact time.
+    """
+
+    anchor: Anchor
+    amount: int = 0
+    unit: Literal["d", "h", "min"] = "d"
+
+    def describe(self, lang: str) -> str:
+        names = {"zh": {"arrival": "抵达", "departure": "离开", "item": "活动开始",
+                        "item-end": "活动结束"},
+                 "en": {"arrival": "arrival", "departure": "departure", "item": "the item",
+                        "item-end": "the end of the item"}}[lang]
+        units = {"zh": {"d": "天", "h": "小时", "min": "分钟"},
+                 "en": {"d": "day", "h": "hour", "min": "minute"}}[lang]
+        anchor = names[self.anchor]
+        if self.amount == 0:
+            return f"{anchor}时" if lang == "zh" else f"at {anchor}"
+        n = abs(self.amount)
+        if lang == "zh":
+            return f"{anchor}{'前' if self.amount < 0 else '后'} {n} {units[self.unit]}"
+        unit = units[self.unit] + ("s" if n != 1 else "")
+        return f"{n} {unit} {'before' if self.amount < 0 else 'after'} {anchor}"
+
+
+def _parse_due(value: Any) -> Any:
+    if isinstance(value, dict | DueSpec):
+        return value
+    match = _DUE.match(str(value).strip())
+    if not match:
+        raise PydanticCustomError(
+            "due_spec",
+            "found '{found}'. Write an anchor and an optional offset: arrival -5d, "
+            "departure +2d, item -1h, arrival -30min.", {"found": str(value)})
+    anchor, amount, unit = match.groups()
+    return {"anchor": anchor, "amount": int(amount or 0), "unit": unit or "d"}
+
+
+Due = Annotated[DueSpec, BeforeValidator(_parse_due),
+                WithJsonSchema({"type": "string", "pattern": _DUE.pattern})]
+
+
+def _parse_clock(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    match = _CLOCK.match(str(value).strip())
+    if not match:
+        raise PydanticCustomError("time_hhmm", "found '{found}'; write HH:MM, e.g. \"18:00\"",
+                                  {"found": str(value)})
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
+
+
+class Condition(Strict):
+    """When a task applies. Every condition given must hold; lists mean "any of these"."""
+
+    pickup: bool | None = None
+    send_off: bool | None = None
+    hotel: bool | None = Field(default=None, description="A hotel is booked.")
+    hotel_paid_by: Payer | None = None
+    gifts: bool | None = Field(default=None, description="The visit lists gifts.")
+    tour: listify(TourKind) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="A schedule item with one of these tours.")
+    meal: listify(MealKind) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="A schedule item with one of these meals.")
+    tiers: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+    diets: listify(str) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="A visitor with one of these diets.")
+    countries: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+    relationships: listify(RelationshipKind) = Field(  # type: ignore[valid-type]
+        default_factory=list)
+    visitors_over: int | None = Field(default=None, description="More than N visitors.")
+
+
+class Task(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    text: Text
+    owner: str
+    due: Due
+    when: Condition = Field(default_factory=Condition)
+    link: str = Field(default="", description="Handbook page that requires the task.")
+    source: str = ""
+
+
+class CheckRule(Strict):
+    severity: Severity
+    message: Text = Field(description="What is wrong and what to change; {placeholders}.")
+    link: str = ""
+
+
+class CheckSettings(Strict):
+    hotel_risk_countries: listify(str) = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Countries whose clients may see a host-paid hotel as a bribe.")
+    banquet_note_diets: listify(str) = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["halal"],
+        description="Diets that need a note on a banquet item.")
+    restaurant_note_diets: listify(str) = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Diets listed under every meal item; empty means all diets.")
 
 
 class Department(Strict):
@@ -50,6 +172,17 @@ class Policy(Strict):
     escorts: list[EscortRule] = Field(min_length=1)
     relationship_tiers: dict[str, str] = Field(
         default_factory=dict, description="Tier suggested for a client relationship.")
+    workday_end: Clock = Field(default=dt.time(18, 0),
+                               description="When a task due on a day is due.")
+    tasks: list[Task] = Field(default_factory=list)
+    checks: dict[str, CheckRule] = Field(default_factory=dict)
+    check_settings: CheckSettings = Field(default_factory=CheckSettings)
+
+    def vocabulary(self, kind: str) -> list[str]:
+        """The words a visit file may use for *kind* (tiers, departments, diets, tasks)."""
+        if kind == "tasks":
+            return [task.id for task in self.tasks]
+        return list(getattr(self, kind))
 
     def escorts_for(self, guests: int) -> int:
         """How many of our people must join a meal with *guests* visitors."""

@@ -119,7 +119,7 @@ def _vocabulary(kind: str, label: str, fix: str) -> Any:
         policy = (info.context or {}).get("policy")
         if policy is None:
             return value
-        allowed = list(getattr(policy, kind))
+        allowed = policy.vocabulary(kind)
         if value in allowed:
             return value
         guess = did_you_mean(value, allowed)
@@ -138,6 +138,8 @@ TierKey = Annotated[str, BeforeValidator(lambda v: v if v is None else str(v)),
                                 "use one of: {allowed}")]
 DeptKey = Annotated[str, _vocabulary("departments", "a department of the reception policy",
                                      "use one of: {allowed}")]
+TaskId = Annotated[str, _vocabulary("tasks", "a task of the reception policy",
+                                    "use task ids from the packet's checklist: {allowed}")]
 DietWord = Annotated[str, _vocabulary("diets", "in the diet vocabulary",
                                       "use words from: {allowed}; put anything else in notes")]
 
@@ -258,6 +260,9 @@ class Visit(Strict):
     schedule: dict[dt.date, list[Item]] = Field(default_factory=dict)
     gifts: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
     checklist: list[ChecklistItem] = Field(default_factory=list)
+    done: listify(TaskId) = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Ids of policy tasks already done (added field; ticks the packet).")
     notes: str | None = Field(default=None, description="Markdown.")
     confidential: bool = False
 

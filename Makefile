@@ -1,0 +1,39 @@
+# Two commands for a new machine with Python 3.11+:
+#   make serve   build and serve the site with the example visits at http://127.0.0.1:8000
+#   make test    lint, type-check and run the test suite
+# The first run creates .venv and installs everything; later runs reuse it.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test lint schema clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.12 for example)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+serve: $(STAMP)
+	$(BIN)/handbook serve
+
+build: $(STAMP)
+	$(BIN)/handbook build
+
+check: $(STAMP)
+	$(BIN)/handbook check
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""Shared fixtures: the repository, its policy, and small visit files written on the fly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.load import load_policy, load_visit
+from generator.models import Policy, Visit
+from generator.problems import Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 23)
+
+# The smallest valid visit; tests change one thing at a time.
+MINIMAL: dict[str, Any] = {
+    "client": {"company": "ACME GmbH", "country": "DE", "relationship": "customer"},
+    "purpose": "Audit",
+    "tier": "C",
+    "owner": "李娜",
+    "arrival": {"at": "2026-12-08 09:30", "by": "flight"},
+    "departure": {"at": "2026-12-09 18:00", "by": "flight"},
+    "visitors": [{"name": "Hans Müller", "languages": ["en"]}],
+    "hosts": [{"name": "李娜", "dept": "sales", "languages": ["en"]}],
+}
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    loaded = load_policy(ROOT / "policy" / "reception.yml", ROOT)
+    assert loaded.model is not None, [p.format() for p in loaded.problems]
+    return loaded.model
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a visit file from YAML text (dedented) and return its path."""
+
+    def _write(text: str, name: str = "visit.yml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def check(write: Callable[[str, str], Path], policy: Policy,
+          tmp_path: Path) -> Callable[[str], list[Problem]]:
+    """Validate YAML text as a visit file; return its problems."""
+
+    def _check(text: str) -> list[Problem]:
+        return load_visit(write(text, "visit.yml"), policy, tmp_path).problems
+
+    return _check
+
+
+def visit_from(data: dict[str, Any], policy: Policy, tmp_path: Path) -> Visit:
+    path = tmp_path / "v.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loaded = load_visit(path, policy, tmp_path)
+    assert loaded.model is not None, [p.format() for p in loaded.problems]
+    return loaded.model
