@@ -97,9 +97,15 @@ def parse_due(value: Any) -> dt.date | int:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _OFFSET.match(str(value).strip())
+    text = str(value).strip()
+    match = _OFFSET.match(text)
     if match and not isinstance(value, int | float):
         return int(match.group(1))
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     raise PydanticCustomError(
         "due",
         "found '{found}'. Write a date (2026-12-01) or a number of days from the arrival "
