@@ -1,0 +1,94 @@
+"""The site in a real browser (Debian's Chromium, headless), the way staff use it on a phone."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitebuild import copy_project, mkdocs_build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Debian's chromium is not installed (apt-get install "
+                                       "chromium); .ci/run installs it")
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = copy_project(tmp_path_factory.mktemp("browser"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_packet_on_a_phone(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "visits/2026-12-08-acme-de/")
+    glance = page.locator(".admonition.info")
+    assert glance.is_visible()
+    assert "LH728" in glance.inner_text()
+    box = glance.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
+    # nothing wider than the screen except inside horizontally scrollable tables
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= PHONE["width"]
+    page.screenshot(path=str(tmp_path / "packet-phone.png"), full_page=False)
+
+
+def test_language_switch_keeps_the_page(page: Any, base_url: str) -> None:
+    page.goto(base_url + "visits/2026-12-08-acme-de/")
+    link = page.locator('a.md-select__link[hreflang="en"]')
+    page.goto(page.evaluate("(a) => a.href", link.element_handle()))
+    assert page.url == base_url + "en/visits/2026-12-08-acme-de/"
+    assert page.locator("h2#at-a-glance, .admonition-title:has-text('At a glance')").count() > 0
+    back = page.locator('a.md-select__link[hreflang="zh"]')
+    page.goto(page.evaluate("(a) => a.href", back.element_handle()))
+    assert page.url == base_url + "visits/2026-12-08-acme-de/"
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("", "清真", "countries/muslim-guests/"),
+    ("", "接机", "guide/arrival/"),
+    ("en/", "halal", "countries/muslim-guests/"),
+    ("en/", "banquet", "guide/meals/"),
+])
+def test_search(page: Any, base_url: str, lang: str, query: str, expected: str) -> None:
+    page.goto(base_url + lang)
+    page.locator("label.md-header__button[for='__search']").click()
+    page.locator("input.md-search__input").fill(query)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any(expected in h for h in hrefs), hrefs

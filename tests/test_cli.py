@@ -1,0 +1,111 @@
+"""The handbook command as users run it: exit codes, text and JSON reports, scaffolding, build."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sitebuild import copy_project
+
+
+def handbook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_check_examples_passes_with_warnings() -> None:
+    result = handbook("check", "--today", "2026-11-23")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "checked 4 files: 0 error(s), 2 warning(s)"
+    assert "warning [meal-budget]" in result.stdout
+
+
+def test_check_broken_file_exits_1_with_location_and_fix() -> None:
+    result = handbook("check", "tests/fixtures/broken/2026-12-08-broken.yml")
+    assert result.returncode == 1
+    assert ("tests/fixtures/broken/2026-12-08-broken.yml:15:12: error [schema] "
+            "visitors[0].diet[0]: found 'hallal'") in result.stdout
+    assert "    fix: " in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_json_matches_text() -> None:
+    result = handbook("check", "--format", "json", "tests/fixtures/broken")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == 6 and report["checked"] == 2
+    first = report["problems"][0]
+    assert set(first) == {"file", "line", "column", "field", "message", "fix", "severity",
+                          "rule", "link"}
+    assert first["severity"] == "error"
+
+
+def test_check_reports_errors_of_all_files(tmp_path: Path) -> None:
+    a = tmp_path / "a.yml"
+    b = tmp_path / "b.yml"
+    a.write_text("tier: A\n", encoding="utf-8")
+    b.write_text("client: [\n", encoding="utf-8")
+    result = handbook("check", str(a), str(b))
+    assert result.returncode == 1
+    assert "a.yml:1:1: error [schema] client: required field 'client' is missing." in result.stdout
+    assert "b.yml:2:1: error [schema] this is not valid YAML" in result.stdout
+
+
+def test_check_missing_path() -> None:
+    result = handbook("check", "visits/nope.yml")
+    assert result.returncode == 2
+    assert "visits/nope.yml: no such file or folder" in result.stderr
+
+
+def test_bad_today_is_a_usage_error() -> None:
+    result = handbook("check", "--today", "tomorrow")
+    assert result.returncode == 2
+    assert "'tomorrow' is not a date; write YYYY-MM-DD" in result.stderr
+
+
+def test_new_writes_a_template_that_check_explains(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = handbook("new", "--company", "Anatolia Tekstil A.Ş.", "--date", "2027-03-02",
+                      cwd=project)
+    assert result.returncode == 0, result.stderr
+    created = project / "visits" / "2027-03-02-anatolia-tekstil-a-s.yml"
+    assert created.is_file()
+    text = created.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "company: Anatolia Tekstil A.Ş." in text
+    check = handbook("check", str(created), cwd=project)
+    assert check.returncode == 1
+    assert "client.country: still says TODO." in check.stdout
+    again = handbook("new", "--company", "Anatolia Tekstil A.Ş.", "--date", "2027-03-02",
+                     cwd=project)
+    assert again.returncode == 1 and "exists already" in again.stderr
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_build_swaps_in_a_complete_site_or_keeps_the_old_one(tmp_path: Path,
+                                                            valid: bool) -> None:
+    project = copy_project(tmp_path / "p")
+    site = project / "site"
+    site.mkdir()
+    (site / "old.txt").write_text("old", encoding="utf-8")
+    if not valid:
+        (project / "visits" / "bad.yml").write_text("tier: Z\n", encoding="utf-8")
+    result = handbook("build", "--today", "2026-11-23", cwd=project)
+    if valid:
+        assert result.returncode == 0, result.stderr
+        assert not (site / "old.txt").exists()
+        assert (site / "visits" / "index.html").is_file()
+        assert (site / "en" / "visits" / "index.html").is_file()
+    else:
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "bad.yml" in result.stderr and "left as it was" in result.stderr
+        assert (site / "old.txt").read_text(encoding="utf-8") == "old"
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []

@@ -1,0 +1,113 @@
+"""The handbook: both languages page for page, summaries, country data, search, the guide."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from generator.country_notes import load_notes
+from generator.models import Policy
+from sitebuild import copy_project, mkdocs_build, search_index
+
+DOCS = ROOT / "docs"
+ZH = sorted(p.relative_to(DOCS / "zh").as_posix() for p in (DOCS / "zh").rglob("*.md"))
+EN = sorted(p.relative_to(DOCS / "en").as_posix() for p in (DOCS / "en").rglob("*.md"))
+FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def front(lang: str, page: str) -> dict[str, object]:
+    match = FRONT.match((DOCS / lang / page).read_text(encoding="utf-8"))
+    assert match, f"{lang}/{page} has no front matter"
+    data = yaml.safe_load(match.group(1))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_page_exists_in_both_languages() -> None:
+    assert ZH == EN
+    assert len(ZH) >= 30
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", ZH)
+def test_page_has_title_summary_and_one_h1(lang: str, page: str) -> None:
+    meta = front(lang, page)
+    assert isinstance(meta.get("title"), str) and meta["title"]
+    assert isinstance(meta.get("description"), str) and 10 <= len(meta["description"]) <= 200
+    body = FRONT.sub("", (DOCS / lang / page).read_text(encoding="utf-8"))
+    body = re.sub(r"^```.*?^```", "", body, flags=re.S | re.M)  # code blocks may hold '# '
+    assert re.findall(r"^# (.+)$", body, re.M) == [meta["title"]]
+
+
+@pytest.mark.parametrize("page", [p for p in ZH if p.startswith("countries/")])
+def test_country_data_is_the_same_in_both_languages(page: str) -> None:
+    zh, en = front("zh", page), front("en", page)
+    for key in ("countries", "languages", "diet_defaults", "diets", "punctuality"):
+        assert zh.get(key) == en.get(key), key
+    assert len(zh.get("tips", [])) == len(en.get("tips", []))
+
+
+def test_country_pages_cover_the_seed_regions(policy: Policy) -> None:
+    notes = load_notes(DOCS / "zh", ROOT, list(policy.diets))
+    assert notes.problems == []
+    covered = {code for n in notes.notes for code in n.meta.countries}
+    for code in ["DE", "IT", "RU", "IN", "ID", "TR", "AE", "SA", "NG", "US", "BR", "VE", "IR",
+                 "AU", "NZ", "VN", "PK"]:
+        assert code in covered, code
+    assert any("halal" in n.meta.diets for n in notes.notes)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_policy_tables_come_from_markers(lang: str) -> None:
+    tiers = (DOCS / lang / "guide" / "tiers.md").read_text(encoding="utf-8")
+    prep = (DOCS / lang / "guide" / "preparation.md").read_text(encoding="utf-8")
+    assert "<!-- policy: tiers -->" in tiers and "<!-- policy: escorts -->" in tiers
+    assert "<!-- policy: lead-times -->" in prep
+    assert "500" not in tiers.replace("<!-- policy: tiers -->", "")  # caps are not typed
+
+
+def test_guide_shows_the_real_error_output() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check",
+         "tests/fixtures/broken/2026-12-08-broken.yml"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    for lang in ("zh", "en"):
+        page = (DOCS / lang / "reference" / "writing-a-visit-file.md").read_text("utf-8")
+        blocks = re.findall(r"```text\n(.*?)```", page, re.S)
+        assert any(result.stdout in block for block in blocks), lang
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
+    project = copy_project(tmp_path_factory.mktemp("handbook"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return {"zh": search_index(site), "en": search_index(site / "en")}
+
+
+SEPARATOR = re.compile(r"[\s\u200b\-]+")
+
+
+@pytest.mark.parametrize(("lang", "term", "page"), [
+    ("zh", "接机", "guide/arrival/"),
+    ("zh", "清真", "countries/muslim-guests/"),
+    ("zh", "送客", "guide/departure/"),
+    ("zh", "宴请", "guide/meals/"),
+    ("zh", "礼品", "guide/gifts-compliance/"),
+    ("en", "halal", "countries/muslim-guests/"),
+    ("en", "pickup", "guide/arrival/"),
+    ("en", "banquet", "guide/meals/"),
+])
+def test_search_index_finds_pages_by_common_terms(indexes: dict[str, list[dict[str, str]]],
+                                                  lang: str, term: str, page: str) -> None:
+    hits = {d["location"].split("#")[0] for d in indexes[lang]
+            if term in SEPARATOR.split((d["title"] + " " + d["text"]).lower())}
+    assert page in hits
