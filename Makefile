@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test lint schema clean
+.PHONY: serve build check test lint schema bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.12 for example)")'
@@ -28,12 +28,18 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check
 
+schema: $(STAMP)
+	$(BIN)/handbook schema
+
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,7 @@ def visit_calendar(facts: Facts, zone: zoneinfo.ZoneInfo, today: dt.date) -> byt
     """Every schedule item of one visit, plus arrival and departure, in local time."""
     visit = facts.visit
     cal = _calendar(visit.title or visit.client.company)
-    moments = [
+    moments: list[tuple[str, dt.datetime, dt.datetime | None, str, str | None]] = [
         ("arrival", visit.arrival.at, None, f"Arrival: {visit.client.company}",
          visit.arrival.place),
         ("departure", visit.departure.at, None, f"Departure: {visit.client.company}",

@@ -8,6 +8,7 @@ message in both languages and the handbook page with the rule.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -175,7 +176,7 @@ def banquet_diet_note(ctx: Context) -> Iterator[Finding]:
 def schedule_overlap(ctx: Context) -> Iterator[Finding]:
     for day in sorted(ctx.visit.schedule):
         indexed = sorted(enumerate(ctx.visit.schedule[day]), key=lambda pair: pair[1].at)
-        for (_, before), (index, after) in zip(indexed, indexed[1:], strict=False):
+        for (_, before), (index, after) in itertools.pairwise(indexed):
             end = before.to or before.at
             if after.at < end or after.at == before.at:
                 yield Finding("schedule-overlap", _item_path(day, index, "at"),

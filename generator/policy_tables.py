@@ -125,17 +125,17 @@ def describe_condition(condition: Condition, lang: str, policy: Policy) -> str:
     for name, vocab in (("tour", "tour_v"), ("meal", "meal_v")):
         values = getattr(condition, name)
         if values:
-            names = words[vocab]
-            assert isinstance(names, dict)
-            parts.append(str(words[name]).format(v=either.join(names[v] for v in values)))
+            labels = words[vocab]
+            assert isinstance(labels, dict)
+            parts.append(str(words[name]).format(v=either.join(labels[v] for v in values)))
     if condition.tiers:
         parts.append(str(words["tiers"]).format(v=either.join(condition.tiers)))
     if condition.diets:
-        names = [policy.diets[d].name(lang) if d in policy.diets else d for d in condition.diets]
-        parts.append(str(words["diets"]).format(v=either.join(names)))
+        diets = [policy.diets[d].name(lang) if d in policy.diets else d for d in condition.diets]
+        parts.append(str(words["diets"]).format(v=either.join(diets)))
     if condition.countries:
-        names = [country_name(c.upper(), lang) for c in condition.countries]
-        parts.append(str(words["countries"]).format(v=either.join(names)))
+        countries = [country_name(c.upper(), lang) for c in condition.countries]
+        parts.append(str(words["countries"]).format(v=either.join(countries)))
     if condition.relationships:
         parts.append(str(words["relationships"]).format(v=either.join(condition.relationships)))
     if condition.visitors_over is not None:
@@ -156,7 +156,7 @@ def lead_times_table(policy: Policy, lang: str, catalogue: Catalogue | None = No
         scale = {"d": 1440, "h": 60, "min": 1}[task.due.unit]
         return order[task.due.anchor] * 10**7 + task.due.amount * scale
 
-    rows = []
+    rows: list[list[str]] = []
     for task in sorted(policy.tasks, key=minutes):
         owner = policy.departments[task.owner].name(lang) if task.owner in policy.departments \
             else task.owner

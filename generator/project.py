@@ -27,7 +27,7 @@ TODAY_ENV = "HANDBOOK_TODAY"
 
 
 def resolve_today(value: str | dt.date | None, policy: Policy | None = None) -> dt.date:
-    """The build date: an explicit value, else ``$HANDBOOK_TODAY``, else today in the policy zone."""
+    """The build date: a given value, else ``$HANDBOOK_TODAY``, else today in the policy zone."""
     if isinstance(value, dt.date):
         return value
     text = value or os.environ.get(TODAY_ENV)
@@ -91,7 +91,7 @@ def finding_problem(finding: Finding, policy: Policy, sink: ProblemSink) -> None
 
 def load_project(paths: Paths, *, today: str | dt.date | None = None,
                  files: list[Path] | None = None,
-                 history: dict[str, dt.date] | None | bool = True) -> Result:
+                 history: dict[str, dt.date] | bool | None = True) -> Result:
     """Load and validate the policy, the country notes and the visit files.
 
     *files* defaults to every file in ``visits/``. *history* maps file names to the date they
@@ -131,6 +131,23 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
                 result.facts.append(facts)
         result.problems.extend(loaded.problems)
     return result
+
+
+def fingerprint(paths: Paths) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every input file: equal means nothing changed."""
+    files: list[Path] = [paths.policy, paths.messages]
+    for folder, pattern in ((paths.visits, "*"), (paths.templates, "*"),
+                            (paths.docs, "*/countries/*.md")):
+        if folder.is_dir():
+            files.extend(sorted(folder.glob(pattern)))
+    out = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
 
 
 def generated_pages(result: Result, lang: str) -> dict[str, str | bytes]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from .country_notes import Note
 from .derive import Facts, meal_diets
 from .i18n import Catalogue, country_name, format_date, format_range, language_name
 from .models import Policy
-
 
 PUNCTUATION = {
     "zh": {"colon": Markup("："), "open": Markup("（"), "close": Markup("）"),
@@ -43,8 +42,13 @@ class Renderer:
     templates: Path
     catalogue: Catalogue
     policy: Policy
+    _envs: dict[str, jinja2.Environment] = field(default_factory=dict, compare=False,
+                                                 repr=False)
 
     def _env(self, lang: str) -> jinja2.Environment:
+        """One environment per language, so each template is compiled once per build."""
+        if lang in self._envs:
+            return self._envs[lang]
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=False,
@@ -74,6 +78,7 @@ class Renderer:
             hhmm=lambda v: Markup(v.strftime("%H:%M")),
             yaml_str=lambda v: Markup(_yaml_string(str(v))),
         )
+        self._envs[lang] = env
         return env
 
     def packet(self, facts: Facts, lang: str, *, today: dt.date, zone: str,

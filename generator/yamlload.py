@@ -31,7 +31,11 @@ class Position:
     column: int
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (much faster); the same rules either way.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader with YAML 1.2-style booleans and no sexagesimal numbers."""
 
 
@@ -121,10 +125,11 @@ def _walk(loader: _Loader, node: Node, path: PathKey, out: LoadedYaml) -> None:
 
 def _reason(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
-    hints = {
+    hints = {  # PyYAML's and libyaml's wording of the same mistakes
         "found character '\\t' that cannot start any token":
             "a tab character; indent with spaces only",
-        "mapping values are not allowed here":
+        "found a tab character": "a tab character; indent with spaces only",
+        "mapping values are not allowed":
             "a colon in an unexpected place; put text that contains ': ' in quotes, "
             "or check the indentation of this line",
         "could not find expected ':'":

@@ -35,4 +35,4 @@ def _as_list(value: Any) -> Any:
 
 
 def listify(inner: Any) -> Any:
-    return Annotated[list[inner], BeforeValidator(_as_list)]  # type: ignore[valid-type]
+    return Annotated[list[inner], BeforeValidator(_as_list)]

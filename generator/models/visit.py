@@ -174,7 +174,8 @@ Due = Annotated[
 LocalDateTime = Annotated[
     dt.datetime,
     WithJsonSchema({"type": "string",
-                    "pattern": "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$",
+                    "pattern": ("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T]"
+                                "[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"),
                     "description": "Local date and time, YYYY-MM-DD HH:MM"}),
 ]
 
@@ -282,7 +283,7 @@ class Visit(Strict):
 
     def items(self) -> list[tuple[dt.date, int, Item]]:
         """Schedule items in time order, with their day and index in the file."""
-        out = []
+        out: list[tuple[dt.date, int, Item]] = []
         for day in sorted(self.schedule):
             indexed = list(enumerate(self.schedule[day]))
             indexed.sort(key=lambda pair: pair[1].at)
