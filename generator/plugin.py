@@ -11,30 +11,33 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import base
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .policy_tables import UnknownTableError, expand_markers
 from .problems import Severity, format_report
-from .project import Paths, Result, generated_pages, load_project
+from .project import TODAY_ENV, Paths, Result, fingerprint, generated_pages, load_project
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+
+# The last loaded project, shared by the language builds of one `mkdocs build` or serve cycle.
+_LOADED: dict[tuple[object, ...], Result] = {}
 
 _H1 = re.compile(r"^# .+$", re.MULTILINE)
 
 
-class HandbookConfig(base.Config):
+class HandbookConfig(base.Config):  # type: ignore[no-untyped-call]
     language = c.Choice(("zh", "en"), default="zh")
     policy = c.Type(str, default="policy/reception.yml")
     visits_dir = c.Type(str, default="visits")
@@ -44,7 +47,7 @@ class HandbookConfig(base.Config):
     alternates = c.Type(dict, default={})
 
 
-class HandbookPlugin(BasePlugin[HandbookConfig]):
+class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
     """Briefing packets and policy tables for the reception handbook."""
 
     supports_multiple_instances = False
@@ -52,12 +55,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def __init__(self) -> None:
         self.result: Result | None = None
         self.root = Path.cwd()
+        self._owners: Any = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._owners = None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         paths = Paths(self.root, Path(self.config.policy), Path(self.config.visits_dir),
                       Path(self.config.templates), Path(self.config.messages))
-        result = load_project(paths, today=self.config.today)
+        key = (paths, self.config.today, os.environ.get(TODAY_ENV), fingerprint(paths))
+        result = _LOADED.get(key)
+        if result is None:  # the other language's build of the same inputs loads nothing again
+            result = load_project(paths, today=self.config.today)
+            _LOADED.clear()
+            _LOADED[key] = result
         warnings = [p for p in result.problems if p.severity is Severity.WARNING]
         if result.errors:
             report = format_report(result.problems, result.checked)
@@ -74,7 +85,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/{self.config.language}/{src_uri} is generated from "
                                   "the visit files; remove or rename the file in docs.")
-            files.append(File.generated(config, src_uri, content=content))
+            # Packets are reached from the visits index, not the navigation (a nav listing
+            # every packet would make the build quadratic in the number of visits).
+            inclusion = (InclusionLevel.INCLUDED if src_uri == "visits/index.md"
+                         else InclusionLevel.NOT_IN_NAV)
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -117,3 +132,42 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        """Edit link, last change and owner of a page (see :mod:`generator.provenance`).
+
+        A packet's edit link and last-change date come from its visit file in ``visits/``, not
+        from the generated Markdown; every page gets its owner from ``docs/owners.yml``.
+        """
+        from . import provenance as pv
+
+        assert self.result is not None and self.result.policy.model is not None
+        policy = self.result.policy.model
+        owners = self._owners
+        if owners is None:  # read once per build, not once per page
+            try:
+                owners = self._owners = pv.Owners.load(self.root / pv.OWNERS_FILE, policy)
+            except pv.OwnersError as error:
+                raise PluginError(str(error)) from None
+        dept = owners.dept_for(page.file.src_uri)
+        person = None
+        packet = page.meta.get("packet") if page.file.generated_by else None
+        if isinstance(packet, dict) and packet.get("stem"):
+            stem = str(packet["stem"])
+            loaded = next((v for v in self.result.visits if v.path.stem == stem), None)
+            source = (loaded.path if loaded is not None
+                      else self.root / self.config.visits_dir / f"{stem}.yml")
+            target = pv.relative_posix(source, self.root)
+            docs = pv.relative_posix(Path(config.docs_dir), self.root)
+            page.edit_url = (pv.repository_edit_url(config.repo_url, config.edit_uri, docs, target)
+                             if target and docs else None)
+            dates = pv.git_date(config.plugins.get("git-revision-date-localized"), source)
+            if dates:
+                page.meta.update(dates)
+            found = pv.packet_owner(loaded.model) if loaded and loaded.model else None
+            if found:
+                dept, person = found
+        if dept is not None and dept in policy.departments:
+            page.meta["handbook_owner"] = pv.owner_meta(policy, dept, self.config.language, person)
+        return context

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from sitebuild import copy_project, mkdocs_build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -87,8 +86,19 @@ def test_language_switch_keeps_the_page(page: Any, base_url: str) -> None:
 def test_search(page: Any, base_url: str, lang: str, query: str, expected: str) -> None:
     page.goto(base_url + lang)
     page.locator("label.md-header__button[for='__search']").click()
-    page.locator("input.md-search__input").fill(query)
+    box = page.locator("input.md-search__input")
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15000)
+    # Material reacts to key presses, which neither fill() nor typing Chinese characters
+    # sends, and loads its index in a web worker: enter the text, press End as a keyboard
+    # would, and again if the page was not ready yet.
+    for _ in range(10):
+        box.fill(query)
+        box.press("End")
+        try:
+            results.first.wait_for(timeout=3000)
+            break
+        except Exception:  # playwright's TimeoutError
+            continue
+    assert results.count() > 0, f"no search results for {query!r}"
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     assert any(expected in h for h in hrefs), hrefs

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import MINIMAL, TODAY, visit_from
+
 from generator.checklist import Phase, applies, build_checklist
 from generator.models import Policy
 from generator.models.policy import Condition, Task

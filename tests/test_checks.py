@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import MINIMAL, visit_from
+
 from generator.checklist import build_checklist
 from generator.checks import CHECKS, Context, Finding, run_checks
 from generator.models import Policy

@@ -8,8 +8,8 @@ from html import unescape
 
 import markdown
 import pytest
-
 from conftest import ROOT
+
 from generator import escape
 from generator.derive import derive
 from generator.i18n import load_catalogue

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY
+
 from generator.project import Paths, generated_pages, load_project
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+from sitebuild import copy_project, mkdocs_build, search_index
+
 from generator.country_notes import load_notes
 from generator.models import Policy
-from sitebuild import copy_project, mkdocs_build, search_index
 
 DOCS = ROOT / "docs"
 ZH = sorted(p.relative_to(DOCS / "zh").as_posix() for p in (DOCS / "zh").rglob("*.md"))
