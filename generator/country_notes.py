@@ -24,6 +24,9 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 FOLDER = "countries"
 
 
+Punctuality = Literal["punctual", "flexible"]
+
+
 class NoteMeta(Strict):
     title: str
     description: str = ""
@@ -32,8 +35,17 @@ class NoteMeta(Strict):
     interpreter: str = ""
     diet_defaults: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
     diets: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
-    punctuality: Literal["punctual", "flexible"] | None = None
+    punctuality: Punctuality | dict[Punctuality, listify(Country)] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="One value for the whole page, or a value per list of countries.")
     tips: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+
+    def punctuality_for(self, country: str) -> str | None:
+        """The punctuality note that applies to visitors from *country*."""
+        if isinstance(self.punctuality, dict):
+            return next((value for value, codes in self.punctuality.items()
+                         if country in codes), None)
+        return self.punctuality
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,35 @@ def test_search_index_finds_pages_by_common_terms(indexes: dict[str, list[dict[s
     hits = {d["location"].split("#")[0] for d in indexes[lang]
             if term in SEPARATOR.split((d["title"] + " " + d["text"]).lower())}
     assert page in hits
+
+
+def test_pages_covering_a_country_agree_on_punctuality(policy: Policy) -> None:
+    notes = load_notes(DOCS / "en", ROOT, list(policy.diets)).notes
+    seen: dict[str, set[str]] = {}
+    for note in notes:
+        for code in note.meta.countries:
+            value = note.meta.punctuality_for(code)
+            if value:
+                seen.setdefault(code, set()).add(value)
+    assert {code: values for code, values in seen.items() if len(values) > 1} == {}
+    assert seen["ID"] == {"punctual"} and seen["IN"] == {"flexible"}
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in ../shared/seeds beside the repo")
+def test_no_sentence_is_copied_from_the_seeds() -> None:
+    """No run of 14 Chinese characters (punctuation ignored) is shared with a seed."""
+    seeds = "".join(CJK.findall("".join(p.read_text(encoding="utf-8", errors="ignore")
+                                        for p in SEEDS.glob("*.txt"))))
+    run = 14
+    copied = {}
+    for path in [*sorted((DOCS / "zh").rglob("*.md")), ROOT / "policy" / "reception.yml"]:
+        text = "".join(CJK.findall(path.read_text(encoding="utf-8")))
+        shared = {text[i:i + run] for i in range(len(text) - run + 1)
+                  if text[i:i + run] in seeds}
+        if shared:
+            copied[path.relative_to(ROOT).as_posix()] = sorted(shared)[:3]
+    assert copied == {}
