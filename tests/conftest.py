@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import textwrap
 from collections.abc import Callable
@@ -29,6 +30,21 @@ MINIMAL: dict[str, Any] = {
     "visitors": [{"name": "Hans Müller", "languages": ["en"]}],
     "hosts": [{"name": "李娜", "dept": "sales", "languages": ["en"]}],
 }
+
+
+def visit_data(**changes: Any) -> dict[str, Any]:
+    """MINIMAL with changes: ``tier="A"``, ``**{"client.country": "RU"}`` (one level deep),
+    or ``items=[...]`` for the schedule of the arrival day."""
+    data = copy.deepcopy(MINIMAL)
+    for key, value in changes.items():
+        if key == "items":
+            data["schedule"] = {dt.date(2026, 12, 8): value}
+        elif "." in key:
+            outer, inner = key.split(".")
+            data[outer][inner] = value
+        else:
+            data[key] = value
+    return data
 
 
 @pytest.fixture(scope="session")

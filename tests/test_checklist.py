@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, TODAY, visit_from
+from conftest import TODAY, visit_from
+from conftest import visit_data as visit_with
 
 from generator.checklist import Phase, applies, build_checklist
 from generator.models import Policy
@@ -22,17 +22,6 @@ BANQUET = {"at": "18:30", "to": "20:30", "what": "Banquet", "meal": "banquet",
            "notes": "Halal menu agreed."}
 
 
-def visit_with(**changes: Any) -> dict[str, Any]:
-    data = copy.deepcopy(MINIMAL)
-    for key, value in changes.items():
-        if key == "items":
-            data["schedule"] = {dt.date(2026, 12, 8): value}
-        elif "." in key:
-            outer, inner = key.split(".")
-            data[outer][inner] = value
-        else:
-            data[key] = value
-    return data
 
 
 HOTEL = {"name": "Hilton", "paid_by": "guest"}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL, visit_from
+from conftest import visit_data as visit
+from conftest import visit_from
 
 from generator.checklist import build_checklist
 from generator.checks import CHECKS, Context, Finding, run_checks
@@ -17,17 +17,6 @@ from generator.models import Policy
 D1 = dt.date(2026, 12, 8)
 
 
-def visit(**changes: Any) -> dict[str, Any]:
-    data = copy.deepcopy(MINIMAL)
-    for key, value in changes.items():
-        if key == "items":
-            data["schedule"] = {D1: value}
-        elif "." in key:
-            outer, inner = key.split(".")
-            data[outer][inner] = value
-        else:
-            data[key] = value
-    return data
 
 
 TWO_HOSTS = [{"name": "李娜", "dept": "sales", "languages": ["en"]},
