@@ -32,7 +32,7 @@ schema: $(STAMP)
 	$(BIN)/handbook schema
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -198,6 +198,7 @@ def expand_markers(markdown: str, policy: Policy, lang: str,
         name = match.group(1)
         if name not in TABLES:
             raise UnknownTableError(name)
-        return TABLES[name](policy, lang, catalogue)
+        # Blank lines around the table, so text written next to the marker stays outside it.
+        return f"\n{TABLES[name](policy, lang, catalogue)}\n"
 
     return MARKER.sub(replace, markdown)

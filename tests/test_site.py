@@ -88,6 +88,8 @@ def test_language_switcher_stays_on_the_page(site: Path) -> None:
 def test_policy_tables_are_rendered(site: Path) -> None:
     tiers = (site / "guide" / "tiers" / "index.html").read_text(encoding="utf-8")
     assert "公司贵客" in tiers and "500 CNY" in tiers and "<!-- policy" not in tiers
+    table = tiers.split("<table>")[1].split("</table>")[0]
+    assert "policy/reception.yml" not in table  # the note after the marker is not a row
     prep = (site / "en" / "guide" / "preparation" / "index.html").read_text(encoding="utf-8")
     assert "5 days before arrival" in prep and "Dress the showroom" in prep
 
