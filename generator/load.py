@@ -122,11 +122,39 @@ def visit_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir()
-                              if p.suffix in VISIT_SUFFIXES and not p.name.startswith((".", "_"))))
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and _is_visit(p)))
         else:
             out.append(path)
     return out
+
+
+def _is_visit(path: Path) -> bool:
+    return path.suffix.lower() in VISIT_SUFFIXES and not path.name.startswith((".", "_"))
+
+
+def folder_problems(folder: Path | None, files: list[Path],
+                    root: Path | None = None) -> list[Problem]:
+    """Files in the visits *folder* that would be skipped, and visit files that would clash."""
+    problems: list[Problem] = []
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not _is_visit(path) and not path.name.startswith(".") \
+                    and path.name.lower() != "readme.md":
+                problems.append(Problem(
+                    display_path(path, root), 1, 1, "",
+                    "is not a visit file (visit files end in .yml), so it is ignored.",
+                    "rename it to .yml if it describes a visit, or move it out of visits/",
+                    severity=Severity.WARNING, rule="not-a-visit-file"))
+    seen: dict[str, Path] = {}
+    for path in files:
+        key = path.stem.lower()
+        if key in seen:
+            problems.append(Problem(
+                display_path(path, root), 1, 1, "",
+                f"has the same name as {display_path(seen[key], root)}; both would become the "
+                f"page visits/{path.stem}/.", "rename one of them"))
+        seen.setdefault(key, path)
+    return problems
 
 
 def load_visit(path: Path, policy: Policy, root: Path | None = None) -> Loaded[Visit]:

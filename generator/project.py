@@ -17,7 +17,7 @@ from .country_notes import Notes, load_notes
 from .derive import Facts, derive
 from .history import first_added
 from .i18n import Catalogue, CatalogueError, load_catalogue
-from .load import Loaded, load_policy, load_visit, visit_files, visit_zone
+from .load import Loaded, folder_problems, load_policy, load_visit, visit_files, visit_zone
 from .models import Policy, Visit
 from .models.common import LANGUAGES
 from .problems import Problem, ProblemSink, Severity, display_path
@@ -117,6 +117,8 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
         result.problems.extend(notes.problems)
     added = first_added(paths.visits) if history is True else (history or None)
     targets = visit_files(files if files is not None else [paths.visits])
+    scanned = paths.visits if files is None else None  # only a whole folder has strays
+    result.problems.extend(folder_problems(scanned, targets, paths.root))
     for path in targets:
         loaded = load_visit(path, policy.model, paths.root)
         result.visits.append(loaded)

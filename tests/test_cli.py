@@ -108,3 +108,18 @@ def test_build_swaps_in_a_complete_site_or_keeps_the_old_one(tmp_path: Path,
         assert "bad.yml" in result.stderr and "left as it was" in result.stderr
         assert (site / "old.txt").read_text(encoding="utf-8") == "old"
     assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_visits_folder_mistakes(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    visits = project / "visits"
+    (visits / "notes.txt").write_text("call Hans\n", encoding="utf-8")
+    upper = (visits / "2026-12-08-acme-de.yml").read_text(encoding="utf-8")
+    (visits / "2026-12-08-ACME-DE.YAML").write_text(upper, encoding="utf-8")
+    result = handbook("check", "--today", "2026-11-23", cwd=project)
+    assert result.returncode == 1
+    assert ("visits/notes.txt:1:1: warning [not-a-visit-file] is not a visit file (visit files "
+            "end in .yml), so it is ignored.") in result.stdout
+    assert ("visits/2026-12-08-acme-de.yml:1:1: error [schema] has the same name as "
+            "visits/2026-12-08-ACME-DE.YAML; both would become the page "
+            "visits/2026-12-08-acme-de/.") in result.stdout
