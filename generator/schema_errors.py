@@ -203,4 +203,7 @@ def report_validation_error(error: ValidationError, model: type[BaseModel],
             message = f"found the key {message.removeprefix('found ')}"
         key = detail["type"] == "extra_forbidden" or is_key
         at = path[:-1] if detail["type"] == "missing" else None
+        misspelt = did_you_mean(str(path[-1]), extras.get(path[:-1], [])) if path else None
+        if detail["type"] == "missing" and misspelt:  # point at the key that was meant
+            at, key = (*path[:-1], misspelt), True
         sink.add(path, message, fix, key=key, at=at)

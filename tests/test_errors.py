@@ -54,7 +54,7 @@ CASES = [
      "visit.yml:1:1: error [schema] purpose: required field 'purpose' is missing.",
      "add it, e.g.  purpose: Audit the wristband line"),
     ("misspelt-key", "arrival:\n", "arival:\n",
-     "visit.yml:1:1: error [schema] arrival: required field 'arrival' is missing. "
+     "visit.yml:8:1: error [schema] arrival: required field 'arrival' is missing. "
      "Is 'arival' meant to be it?", "rename 'arival' to 'arrival'"),
     ("unknown-nested-key", "    languages: [en]\n", "    language: [en]\n",
      "visit.yml:15:5: error [schema] visitors[0].language: unknown field 'language'. "
