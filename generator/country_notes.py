@@ -67,9 +67,9 @@ class Notes:
         return country + [n for n in diet if n not in country]
 
 
-def _front_matter(text: str) -> tuple[str, int] | None:
+def _front_matter(text: str) -> str | None:
     match = _FRONT.match(text)
-    return (match.group(1), 1) if match else None
+    return match.group(1) if match else None
 
 
 def load_notes(docs: Path, root: Path | None = None,
@@ -87,7 +87,7 @@ def load_notes(docs: Path, root: Path | None = None,
         if front is None or path.name == "index.md":
             continue
         try:
-            loaded: LoadedYaml = load_yaml(front[0])
+            loaded: LoadedYaml = load_yaml(front)
         except YamlSyntaxError as error:
             problems.append(Problem(name, error.position.line + 1, error.position.column, "",
                                     f"the front matter is not valid YAML: {error.reason}."))

@@ -7,8 +7,8 @@ Everything a visit file can put on a page goes through one of these:
   exactly as written. Newlines become spaces, so the value cannot break out of a table cell or
   list item.
 * :func:`block` for the fields the spec declares as Markdown (``background``, ``notes``):
-  Markdown formatting is kept, raw HTML is shown as text, and headings are demoted so they
-  cannot break the page outline.
+  Markdown formatting is kept, raw HTML is shown as text, and heading marks are shown as
+  text so they cannot break the page outline.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _UNSAFE_LINK = re.compile(r"(?i)(\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|da
 
 
 def block(value: object, *, indent: str = "") -> Markup:
-    """Markdown kept as Markdown, with raw HTML neutralised and headings demoted to bold."""
+    """Markdown kept as Markdown, with raw HTML and heading marks shown as plain text."""
     text = str(value).replace("\r\n", "\n").strip("\n")
     text = _UNSAFE_LINK.sub(lambda m: f"{m.group(1)}#unsafe-{m.group(2).lower()}-", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;")

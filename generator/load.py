@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +211,3 @@ def check_visit(visit: Visit, policy: Policy, sink: ProblemSink) -> None:
         sink.add(("hotel", "check_out"), f"check-out ({hotel.check_out}) is before check-in "
                  f"({hotel.check_in}).", "swap or correct the dates")
 
-
-def today_in(zone: zoneinfo.ZoneInfo) -> dt.date:
-    return dt.datetime.now(zone).date()

@@ -162,11 +162,10 @@ def generated_pages(result: Result, lang: str) -> dict[str, str | bytes]:
     renderer = Renderer(result.paths.templates, result.catalogue, policy)
     pages: dict[str, str | bytes] = {}
     for facts in result.facts:
-        source = display_path(result.paths.visits / f"{facts.stem}.yml", result.paths.root)
         zone = visit_zone(facts.visit, policy)
         notes = result.notes[lang].for_visit(facts.visit) if lang in result.notes else []
         pages[f"visits/{facts.stem}.md"] = renderer.packet(
-            facts, lang, today=result.today, zone=str(zone), notes=notes, source=source)
+            facts, lang, today=result.today, zone=str(zone), notes=notes)
         pages[f"visits/{facts.stem}.ics"] = visit_calendar(facts, zone, result.today)
     listed = [f for f in result.facts if not f.visit.confidential]
     upcoming = sorted((f for f in listed if f.last_day >= result.today),

@@ -82,7 +82,7 @@ class Renderer:
         return env
 
     def packet(self, facts: Facts, lang: str, *, today: dt.date, zone: str,
-               notes: Sequence[Note] = (), source: str = "") -> str:
+               notes: Sequence[Note] = ()) -> str:
         """The packet page of one visit in *lang*."""
         policy = self.policy
         warnings = [
@@ -90,7 +90,7 @@ class Renderer:
             for f in facts.findings if policy.checks[f.check].severity == "warning"
         ]
         template = self._env(lang).get_template("packet.md.j2")
-        return template.render(f=facts, v=facts.visit, source=source, today=today, zone=zone,
+        return template.render(f=facts, v=facts.visit, today=today, zone=zone,
                                notes=list(notes), warnings=warnings,
                                meal_diets=meal_diets(facts.visit, policy))
 
