@@ -96,7 +96,7 @@ def load_notes(docs: Path, root: Path | None = None,
         try:
             meta = NoteMeta.model_validate(loaded.data)
         except ValidationError as error:
-            report_validation_error(error, NoteMeta, sink)
+            report_validation_error(error, NoteMeta, sink, data=loaded.data)
             problems.extend(_shift(sink.problems))
             continue
         for field_name in ("diet_defaults", "diets"):

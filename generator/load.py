@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .links import unsafe_links
 from .models import Policy, Visit
-from .problems import Problem, ProblemSink, Severity, display_path, quote_list, suggestion
+from .models.visit import time_zone_names
+from .problems import (
+    Problem,
+    ProblemSink,
+    Severity,
+    display_path,
+    field_path,
+    quote_list,
+    suggestion,
+)
 from .schema_errors import report_validation_error
-from .yamlload import LoadedYaml, PathKey, YamlSyntaxError, read_yaml
+from .yamlload import CONTROL_FIX, LoadedYaml, PathKey, Position, YamlSyntaxError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -37,18 +49,31 @@ class Loaded(Generic[T]):
 
 
 def _load_model(path: Path, name: str, model: type[M],
-                context: dict[str, object] | None = None) -> Loaded[M]:
+                context: dict[str, object] | None = None,
+                max_bytes: int | None = None) -> Loaded[M]:
     sink = ProblemSink(name)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            sink.add((), f"the file is larger than the policy's limit of {max_bytes:,} bytes "
+                     f"({size:,} bytes); a visit file is a few KB.",
+                     "keep one visit per file and remove pasted documents or data; the limit "
+                     "is limits.max_file_bytes in the policy")
+            return Loaded(path, name, None, None, sink.problems)
         source = read_yaml(path)
     except YamlSyntaxError as error:
+        message = f"this is not valid YAML: {error.reason}." if error.syntax \
+            else f"{error.reason[0].upper()}{error.reason[1:]}."
         sink.problems.append(Problem(name, error.position.line, error.position.column, "",
-                                     f"this is not valid YAML: {error.reason}.",
-                                     "fix the line shown (YAML needs spaces, not tabs, and "
-                                     "quotes around text containing ': ' or '#')"))
+                                     message, error.fix))
         return Loaded(path, name, None, None, sink.problems)
-    except UnicodeDecodeError:
-        sink.add((), "the file is not UTF-8 text.", "save it as UTF-8 in your editor")
+    except UnicodeDecodeError as error:
+        where = _offset_position(path, error.start)
+        sink.problems.append(Problem(name, where.line, where.column, "",
+                                     "the file is not UTF-8 text (it was saved in another "
+                                     "encoding, such as UTF-16, GBK or Latin-1).",
+                                     "save it as UTF-8 in your editor (VS Code: the encoding "
+                                     "in the status bar → Save with Encoding → UTF-8)"))
         return Loaded(path, name, None, None, sink.problems)
     except OSError as error:
         sink.add((), f"cannot be read: {error.strerror}.", "check the path and permissions")
@@ -59,22 +84,76 @@ def _load_model(path: Path, name: str, model: type[M],
                  f"(first on line {first.line}).",
                  "merge the two entries into one; YAML would silently keep only the last",
                  key=True, at=dup_path)
-    if not isinstance(source.data, dict):
-        sink.add((), "the file is empty or is not a mapping of fields.",
+    if source.data is None:
+        sink.add((), "the file is empty (it holds no fields).",
                  "start from the template: handbook new")
         return Loaded(path, name, None, source, sink.problems)
+    if not isinstance(source.data, dict):
+        sink.add((), "the file is not a mapping of fields (key: value lines).",
+                 "start from the template: handbook new")
+        return Loaded(path, name, None, source, sink.problems)
+    controls = _control_paths(source.data, ())
+    for control_path, char in controls:
+        sink.add(control_path, f"contains a control character (U+{ord(char):04X}), "
+                 "which cannot be shown on a page.", CONTROL_FIX)
     todo = _todo_paths(source.data, ())
     for todo_path in todo:
         sink.add(todo_path, "still says TODO.", "fill in the real value, or delete the line "
                  "if the field is optional")
+    skip = set(todo) | {p for p, _ in controls}
     try:
         result = model.model_validate(source.data, context=context)
     except ValidationError as error:
-        report_validation_error(error, model, sink, skip=set(todo))
+        report_validation_error(error, model, sink, skip=skip, data=source.data)
         return Loaded(path, name, None, source, sink.problems)
-    if todo:
+    if todo or controls:
         return Loaded(path, name, None, source, sink.problems)
     return Loaded(path, name, result, source, sink.problems)
+
+
+_ALLOWED_CONTROLS = frozenset("\t\n")
+
+
+def _bad_char(text: str) -> str | None:
+    """The first control character (or lone surrogate) in *text*, if any."""
+    for char in text:
+        code = ord(char)
+        if (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF) \
+                and char not in _ALLOWED_CONTROLS:
+            return char
+    return None
+
+
+def _control_paths(data: object, path: PathKey) -> list[tuple[PathKey, str]]:
+    """Paths of keys and text values holding a control character, with the character."""
+    found: list[tuple[PathKey, str]] = []
+    if isinstance(data, str):
+        char = _bad_char(data)
+        return [(path, char)] if char else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            child = (*path, _key(key))
+            char = _bad_char(str(key))
+            if char:
+                found.append((child, char))
+            found.extend(_control_paths(value, child))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_control_paths(value, (*path, index)))
+    return found
+
+
+def _key(key: object) -> str | int:
+    return key if isinstance(key, int) and not isinstance(key, bool) else str(key)
+
+
+def _offset_position(path: Path, offset: int) -> Position:
+    """Line and column of a byte offset in a file that is not valid UTF-8."""
+    try:
+        data = path.read_bytes()[:offset]
+    except OSError:
+        return Position(1, 1)
+    return Position(data.count(b"\n") + 1, offset - (data.rfind(b"\n") + 1) + 1)
 
 
 def _todo_paths(data: object, path: PathKey) -> list[PathKey]:
@@ -82,7 +161,7 @@ def _todo_paths(data: object, path: PathKey) -> list[PathKey]:
     if isinstance(data, str):
         return [path] if data.strip() == "TODO" else []
     if isinstance(data, dict):
-        return [p for key, value in data.items() for p in _todo_paths(value, (*path, str(key)))]
+        return [p for key, value in data.items() for p in _todo_paths(value, (*path, _key(key)))]
     if isinstance(data, list):
         return [p for i, value in enumerate(data) for p in _todo_paths(value, (*path, i))]
     return []
@@ -96,10 +175,8 @@ def load_policy(path: Path, root: Path | None = None) -> Loaded[Policy]:
 
 
 def _check_policy(policy: Policy, sink: ProblemSink, loaded: Loaded[Policy]) -> None:
-    try:
-        zoneinfo.ZoneInfo(policy.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        sink.add(("timezone",), f"unknown time zone '{policy.timezone}'.",
+    if policy.timezone not in time_zone_names():
+        sink.add(("timezone",), f"found '{policy.timezone}', which is not a time zone name.",
                  "use an IANA name such as Asia/Shanghai")
     for key, tier in policy.tiers.items():
         for index, dept in enumerate(tier.must_attend):
@@ -131,6 +208,30 @@ def _is_visit(path: Path) -> bool:
     return path.suffix.lower() in VISIT_SUFFIXES and not path.name.startswith((".", "_"))
 
 
+# A packet's address is visits/<file name>/: letters (any script), digits, - _ . only, so that
+# the address needs no escaping and every link to it works.
+_STEM = re.compile(r"^[^\W_][\w.-]*$")
+RESERVED_STEMS = ("index", "visits")  # visits/index.md and visits/visits.ics are generated
+
+
+def name_problems(path: Path, root: Path | None = None) -> list[Problem]:
+    """What is wrong with the file name of a visit file (it becomes the packet's address)."""
+    shown = display_path(path, root)
+    stem = path.stem
+    if stem.lower() in RESERVED_STEMS:
+        return [Problem(shown, 1, 1, "", f"the file name '{path.name}' is reserved: the site "
+                        f"generates visits/{stem.lower()} itself.",
+                        "rename the file as YYYY-MM-DD-company.yml, e.g. "
+                        "2026-12-08-acme-gmbh.yml")]
+    if not _STEM.match(stem):
+        bad = sorted({c for c in stem if not (c.isalnum() or c in "-_.")})
+        shown_chars = " ".join(repr(c) for c in bad) or "its first character"
+        return [Problem(shown, 1, 1, "", f"the file name '{path.name}' has characters a page "
+                        f"address cannot hold as they are: {shown_chars}.",
+                        "use letters, digits and '-' only, e.g. 2026-12-08-acme-gmbh.yml")]
+    return []
+
+
 def folder_problems(folder: Path | None, files: list[Path],
                     root: Path | None = None) -> list[Problem]:
     """Files in the visits *folder* that would be skipped, and visit files that would clash."""
@@ -146,6 +247,7 @@ def folder_problems(folder: Path | None, files: list[Path],
                     severity=Severity.WARNING, rule="not-a-visit-file"))
     seen: dict[str, Path] = {}
     for path in files:
+        problems.extend(name_problems(path, root))
         key = path.stem.lower()
         if key in seen:
             problems.append(Problem(
@@ -157,29 +259,105 @@ def folder_problems(folder: Path | None, files: list[Path],
 
 
 def load_visit(path: Path, policy: Policy, root: Path | None = None) -> Loaded[Visit]:
-    loaded = _load_model(path, display_path(path, root), Visit, {"policy": policy})
+    loaded = _load_model(path, display_path(path, root), Visit, {"policy": policy},
+                         max_bytes=policy.limits.max_file_bytes)
+    if loaded.source is not None and isinstance(loaded.source.data, dict):
+        sink = ProblemSink(loaded.name, loaded.source)
+        check_schedule_days(loaded.source.data, sink)
+        loaded.problems.extend(sink.problems)
     if loaded.model is not None:
         sink = ProblemSink(loaded.name, loaded.source)
         check_visit(loaded.model, policy, sink)
+        check_links(loaded.model, sink)
         loaded.problems.extend(sink.problems)
     return loaded
+
+
+def check_schedule_days(data: dict[Any, Any], sink: ProblemSink) -> None:
+    """Two keys of ``schedule`` that name the same day (one would silently replace the other)."""
+    schedule = data.get("schedule")
+    if not isinstance(schedule, dict):
+        return
+    first: dict[dt.date, Any] = {}
+    for key in schedule:
+        day = _day_of(key)
+        if day is None:
+            continue
+        if day in first:
+            sink.add(("schedule", _key(key)), f"'{key}' and '{first[day]}' are the same day; "
+                     "YAML would keep only one of them.",
+                     "put all of that day's items under one date, written YYYY-MM-DD",
+                     key=True)
+        else:
+            first[day] = key
+    return
+
+
+def _day_of(key: object) -> dt.date | None:
+    if isinstance(key, dt.datetime):
+        return key.date()
+    if isinstance(key, dt.date):
+        return key
+    if isinstance(key, str):
+        try:
+            return dt.datetime.fromisoformat(key.strip()).date()
+        except ValueError:
+            return None
+    return None
+
+
+def check_links(visit: Visit, sink: ProblemSink) -> None:
+    """Links and images in the Markdown fields, judged on the HTML they become."""
+    fields: list[tuple[PathKey, str | None]] = [
+        (("client", "background"), visit.client.background), (("notes",), visit.notes)]
+    for day, items in visit.schedule.items():
+        fields.extend((("schedule", str(day), index, "notes"), item.notes)
+                      for index, item in enumerate(items))
+    for path, text in fields:
+        if not text:
+            continue
+        for found in unsafe_links(text):
+            where = _locate(sink.source, path, found.target)
+            if found.image:
+                message = (f"has an image ('{_clip(found.target)}'); packets show no images, "
+                           "which would load from another site.")
+                fix = "remove the image, or link to it with [text](https://…)"
+            else:
+                message = (f"has a link to '{_clip(found.target)}', which is not a web address; "
+                           "links in a visit file must start with https://, http://, mailto: "
+                           "or tel:.")
+                fix = ("write the full address (https://…); to point at a handbook page, name "
+                       "the page in words")
+            sink.problems.append(Problem(sink.file, where.line, where.column, field_path(path),
+                                         message, fix))
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _locate(source: LoadedYaml | None, path: PathKey, needle: str) -> Position:
+    """The line and column of *needle* inside the value at *path* (a multi-line field)."""
+    if source is None:
+        return Position(1, 1)
+    start = source.position(path)
+    lines = source.text.splitlines()
+    for number in range(start.line - 1, len(lines)):
+        column = lines[number].find(needle) if needle else -1
+        if column >= 0:
+            return Position(number + 1, column + 1)
+    return start
 
 
 def visit_zone(visit: Visit, policy: Policy) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(visit.timezone or policy.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return zoneinfo.ZoneInfo(policy.timezone)
 
 
 def check_visit(visit: Visit, policy: Policy, sink: ProblemSink) -> None:
     """The rules of the visit-file contract that need the policy or several fields."""
-    if visit.timezone is not None:
-        try:
-            zoneinfo.ZoneInfo(visit.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            sink.add(("timezone",), f"found '{visit.timezone}', which is not a time zone name.",
-                     "use an IANA name such as Asia/Shanghai or Europe/Berlin, or leave it out")
     principals = [i for i, v in enumerate(visit.visitors) if v.principal]
     for index in principals[1:]:
         sink.add(("visitors", index, "principal"), "more than one visitor is marked as the "

@@ -36,6 +36,11 @@ class Problem:
     rule: str = "schema"
     link: str = ""
 
+    def __post_init__(self) -> None:
+        # What a file says is quoted in messages: never print its control characters raw.
+        for name in ("file", "field", "message", "fix"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
         field = f" {self.field}:" if self.field else ""
@@ -48,6 +53,22 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+def printable(text: str) -> str:
+    """*text* with control characters (and lone surrogates) written as ``\\xNN``/``\\uNNNN``."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in "\n" or char.isprintable():
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)
 
 
 def field_path(path: PathKey) -> str:

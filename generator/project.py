@@ -22,6 +22,7 @@ from .models import Policy, Visit
 from .models.common import LANGUAGES
 from .problems import Problem, ProblemSink, Severity, display_path
 from .render import Renderer
+from .site_checks import clash_problems, marker_problems, owners_problems, policy_link_problems
 
 TODAY_ENV = "HANDBOOK_TODAY"
 
@@ -115,6 +116,9 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
         notes = load_notes(paths.docs / lang, paths.root, list(policy.model.diets))
         result.notes[lang] = notes
         result.problems.extend(notes.problems)
+    result.problems.extend(owners_problems(paths.root, policy.model))
+    result.problems.extend(marker_problems(paths.docs, paths.root))
+    result.problems.extend(policy_link_problems(policy, paths.docs))
     added = first_added(paths.visits) if history is True else (history or None)
     targets = visit_files(files if files is not None else [paths.visits])
     scanned = paths.visits if files is None else None  # only a whole folder has strays
@@ -132,6 +136,7 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
             if loaded.ok:
                 result.facts.append(facts)
         result.problems.extend(loaded.problems)
+    result.problems.extend(clash_problems(result.visits, paths.docs, paths.root))
     return result
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -39,7 +38,8 @@ def _found(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text if len(text) <= 60 else text[:59] + '…'}'"
 
 
 def _unwrap(annotation: Any, part: str | int) -> Any:
@@ -87,24 +87,56 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-_DATE_REPR = re.compile(r"^datetime\.date\((\d+), (\d+), (\d+)\)$")
+def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[PathKey, bool]:
+    """The real path of an error in *data*, and whether the error is about a key.
 
-
-def _clean_loc(loc: tuple[int | str, ...]) -> tuple[PathKey, bool]:
-    """Drop pydantic's union/validator markers; report whether the error is about a key."""
+    pydantic's locations mix the keys and indexes of the input with markers of its own
+    (``function-after[…]``, ``list[…]``, ``[key]``); a step is kept only when the input really
+    has it, so a user's key that looks like a marker (``a[b``) is still found.
+    """
     out: list[str | int] = []
     is_key = False
+    current: Any = data
     for part in loc:
         if part == "[key]":
             is_key = True
             continue
-        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+        if isinstance(current, dict):
+            key = _find_key(current, part)
+            if key is _MISSING:
+                if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+                    continue  # pydantic's marker of a union or validator
+                out.append(part)
+                current = None
+                continue
+            out.append(_path_part(key))
+            current = current[key]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            out.append(part)
+            current = current[part]
+        elif isinstance(part, str) and ("[" in part or part.startswith("function-")):
             continue
-        if isinstance(part, str) and (match := _DATE_REPR.match(part)):
-            year, month, day = (int(g) for g in match.groups())
-            part = f"{year:04d}-{month:02d}-{day:02d}"
-        out.append(part)
+        else:
+            out.append(part)
+            current = None
     return tuple(out), is_key
+
+
+_MISSING = object()
+
+
+def _find_key(mapping: dict[Any, Any], part: int | str) -> Any:
+    """The key of *mapping* that pydantic's location *part* names, or ``_MISSING``."""
+    if part in mapping:
+        return part
+    for key in mapping:
+        if str(key) == str(part) or repr(key) == part:
+            return key
+    return _MISSING
+
+
+def _path_part(key: Any) -> str | int:
+    return key if isinstance(key, int) and not isinstance(key, bool) else str(key)
 
 
 # Words people write for a vocabulary word, mapped to the word the file needs.
@@ -147,15 +179,19 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
                 f"use one of: {quote_list(choices)}")
     if kind == "vocabulary":
         return error["msg"], str(ctx.get("fix", ""))
-    if kind in ("country_code", "language_code", "time_hhmm", "due"):
-        message = error["msg"]
-        fixes = {
-            "country_code": "write the country's two-letter code, e.g. DE, US, TR, AE",
-            "language_code": "write two-letter language codes, e.g. [de, en]",
-            "time_hhmm": 'quote the time: at: "14:00"',
-            "due": "e.g.  due: -2d  or  due: 2026-12-01",
-        }
-        return message, fixes[kind]
+    fixes = {
+        "country_code": "write the country's two-letter code, e.g. DE, US, TR, AE",
+        "language_code": "write two-letter language codes, e.g. [de, en]",
+        "time_hhmm": 'quote the time: at: "14:00"',
+        "due": "e.g.  due: -2d  or  due: 2026-12-01",
+        "visit_year": "check the year; write the date as YYYY-MM-DD, e.g. 2026-12-08",
+        "offset_datetime": "remove the offset and write the local time, e.g. 2026-12-08 09:30; "
+                           "set timezone: (e.g. Europe/Berlin) if the visit is not in the "
+                           "policy's time zone",
+        "time_zone": "use an IANA name such as Asia/Shanghai or Europe/Berlin, or leave it out",
+    }
+    if kind in fixes:
+        return error["msg"], fixes[kind]
     if kind in ("bool_type", "bool_parsing"):
         return f"found {_found(value)}, which is not true or false.", "write true or false"
     if kind.startswith("datetime"):
@@ -175,6 +211,9 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
         return f"found {_found(value)}, but text is expected.", "write plain text"
     if kind == "too_short":
         return "is empty.", "add at least one entry"
+    if kind == "finite_number":
+        return (f"found {_found(value)}, but a finite amount is expected.",
+                "write the amount as a plain number, e.g. budget: 1500")
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "greater_than_equal",
                 "greater_than"):
         return (f"found {_found(value)}, but a number (0 or more) is expected.",
@@ -183,16 +222,21 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
 
 
 def report_validation_error(error: ValidationError, model: type[BaseModel],
-                            sink: ProblemSink, skip: set[PathKey] | None = None) -> None:
-    """Add one problem per pydantic error, except at *skip* paths (already reported)."""
+                            sink: ProblemSink, skip: set[PathKey] | None = None,
+                            data: Any = None) -> None:
+    """Add one problem per pydantic error, except at *skip* paths (already reported).
+
+    *data* is the input that was validated, to tell its keys from pydantic's markers.
+    """
     seen: set[tuple[PathKey, str]] = set()
     extras: dict[PathKey, list[str]] = {}
     for detail in error.errors():
         if detail["type"] == "extra_forbidden":
-            path, _ = _clean_loc(detail["loc"])
-            extras.setdefault(path[:-1], []).append(str(path[-1]))
+            path, _ = _clean_loc(detail["loc"], data)
+            if path:
+                extras.setdefault(path[:-1], []).append(str(path[-1]))
     for detail in error.errors():
-        path, is_key = _clean_loc(detail["loc"])
+        path, is_key = _clean_loc(detail["loc"], data)
         if skip and path in skip:
             continue
         if (path, detail["type"]) in seen:

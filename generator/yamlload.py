@@ -1,4 +1,4 @@
-"""Safe YAML loading that remembers where every value came from.
+"""Safe YAML loading that remembers where every value came from, within limits.
 
 Visit files are written by hand, so two YAML 1.1 surprises are switched off:
 
@@ -8,6 +8,19 @@ Visit files are written by hand, so two YAML 1.1 surprises are switched off:
 
 Every key and value gets a :class:`Position` under its *path*, a tuple of mapping keys and
 list indexes, so that validation errors can name the line and column they refer to.
+
+Hostile or mistaken input fails with a :class:`YamlSyntaxError` that carries a position and a
+plain reason, never with another exception:
+
+* nesting is bounded (:attr:`Limits.max_depth`) and aliases may expand to at most
+  :attr:`Limits.max_values` values, so a "billion laughs" file fails at once;
+* an alias that refers to itself (a recursive structure) is refused;
+* a scalar that its resolved type cannot take (``2026-02-30``, ``0x_``) stays text, so the
+  field's validation says what is wrong with it; one with an explicit tag that cannot take it
+  (``!!int abc``) is an error.
+
+Legal YAML is accepted: merge keys (``<<: *base``) whose fields are overridden, and anchors
+defined again later (an alias refers to the latest definition, as YAML 1.2 says).
 """
 
 from __future__ import annotations
@@ -18,9 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 PathKey = tuple[str | int, ...]
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -31,12 +50,127 @@ class Position:
     column: int
 
 
-# libyaml's parser when PyYAML was built with it (much faster); the same rules either way.
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@dataclass(frozen=True)
+class Limits:
+    """How deep and how large a document may be once its aliases are expanded."""
+
+    max_depth: int = 40
+    max_values: int = 20_000
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """SafeLoader with YAML 1.2-style booleans and no sexagesimal numbers."""
+DEFAULT_LIMITS = Limits()
+
+try:  # libyaml's parser when PyYAML was built with it (much faster); the same rules either way
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """A limit or rule of this loader; ``problem`` is already a plain-language reason."""
+
+    def __init__(self, problem: str, mark: Any, fix: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.fix = fix
+
+
+class _Loader(Composer, SafeConstructor, Resolver, _Parser):
+    """Events from libyaml, composed here (limits, anchors) and constructed safely."""
+
+    def __init__(self, text: str, limits: Limits) -> None:
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.limits = limits
+        self._depth = 0
+        self._count = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> values it expands to, once composed
+        self._explicit: set[int] = set()  # ids of scalars written with an explicit tag
+
+    # Composing ------------------------------------------------------------------------------
+
+    def _spend(self, amount: int, mark: Any) -> None:
+        self._count += amount
+        if self._count > self.limits.max_values:
+            raise _LimitError(f"the file's aliases (*name) expand to more than "
+                              f"{self.limits.max_values:,} values", mark,
+                              "write the values out instead of repeating aliases of aliases")
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(AliasEvent):
+            event: Any = self.get_event()
+            target = self.anchors.get(event.anchor)
+            if target is None:
+                raise _LimitError(f"the alias *{event.anchor} has no anchor "
+                                  f"&{event.anchor} before it", event.start_mark,
+                                  f"define &{event.anchor} before using *{event.anchor}, or "
+                                  "write the value out")
+            size = self._sizes.get(id(target))
+            if size is None:  # still being composed: the alias is inside its own anchor
+                raise _LimitError(f"the alias *{event.anchor} refers to itself "
+                                  f"(it stands inside &{event.anchor})", event.start_mark,
+                                  f"remove *{event.anchor} from inside &{event.anchor}")
+            self._spend(size, event.start_mark)
+            return target
+        event = self.peek_event()
+        assert event is not None
+        if self._depth >= self.limits.max_depth:
+            raise _LimitError(f"values are nested more than "
+                              f"{self.limits.max_depth} levels deep", event.start_mark,
+                              NESTED_FIX)
+        self._depth += 1
+        before = self._count
+        self._spend(1, event.start_mark)
+        anchor = event.anchor  # a later anchor of the same name replaces the earlier one
+        self.descend_resolver(parent, index)
+        if self.check_event(ScalarEvent):
+            node: Node = self.compose_scalar_node(anchor)
+            if event.tag not in (None, "!"):
+                self._explicit.add(id(node))
+        elif self.check_event(SequenceStartEvent):
+            node = self.compose_sequence_node(anchor)
+        elif self.check_event(MappingStartEvent):
+            node = self.compose_mapping_node(anchor)
+        else:  # pragma: no cover - the parser only yields these events here
+            raise _LimitError("unexpected YAML structure", event.start_mark, "")
+        self.ascend_resolver()
+        self._depth -= 1
+        self._sizes[id(node)] = self._count - before
+        return node
+
+    # Constructing ---------------------------------------------------------------------------
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except RecursionError:
+            raise _LimitError("values are nested too deeply", node.start_mark,
+                              NESTED_FIX) from None
+        except Exception:  # a constructor refused the value (bad date, bad number, …)
+            self.recursive_objects.pop(node, None)
+            if isinstance(node, ScalarNode) and id(node) not in self._explicit:
+                self.constructed_objects[node] = node.value  # keep it as text
+                return node.value
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise _LimitError(f"'{_short(node.value)}' cannot be read as !!{kind}",
+                              node.start_mark, f"remove the tag !!{kind} and write the value "
+                              "plainly (quote it if it is text)") from None
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -71,6 +205,7 @@ class LoadedYaml:
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
     duplicates: list[tuple[PathKey, Position, Position]] = field(default_factory=list)
+    text: str = ""
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The best position for *path*: the key or value itself, else its nearest parent."""
@@ -85,13 +220,27 @@ class LoadedYaml:
         return self.values.get((), Position(1, 1))
 
 
-class YamlSyntaxError(Exception):
-    """The text is not valid YAML; carries the position and a plain-language reason."""
+SYNTAX_FIX = ("fix the line shown (YAML needs spaces, not tabs, and quotes around text "
+              "containing ': ' or '#')")
+NESTED_FIX = "check the brackets and indentation: a visit file needs only a few levels"
+CONTROL_FIX = ("delete it; in text in double quotes a backslash starts an escape (\\a, \\b, "
+               "\\0, …): write the text in single quotes, or double the backslash")
 
-    def __init__(self, position: Position, reason: str) -> None:
+
+class YamlSyntaxError(Exception):
+    """The text cannot be loaded; carries the position, a plain reason and how to fix it.
+
+    ``syntax`` is false for the loader's own rules (limits, aliases, tags), whose reason is
+    not a YAML syntax error.
+    """
+
+    def __init__(self, position: Position, reason: str, fix: str = SYNTAX_FIX,
+                 *, syntax: bool = True) -> None:
         super().__init__(reason)
         self.position = position
         self.reason = reason
+        self.fix = fix
+        self.syntax = syntax
 
 
 def _mark(node: Node) -> Position:
@@ -102,69 +251,118 @@ def _path_key(value: Any) -> str | int:
     return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-def _walk(loader: _Loader, node: Node, path: PathKey, out: LoadedYaml) -> None:
+def _merge_sources(node: Node) -> list[MappingNode]:
+    """The mappings a merge key (``<<``) brings in, in order of precedence."""
+    if isinstance(node, MappingNode):
+        return [node]
+    if isinstance(node, SequenceNode):
+        return [n for n in node.value if isinstance(n, MappingNode)]
+    return []
+
+
+def _walk(loader: _Loader, node: Node, path: PathKey, out: LoadedYaml,
+          reported: set[tuple[Position, Position]]) -> None:
     out.values[path] = _mark(node)
     if isinstance(node, MappingNode):
         seen: dict[str | int, Position] = {}
+        merges: list[MappingNode] = []
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == MERGE_TAG:
+                merges.extend(_merge_sources(value_node))
                 continue
             key = _path_key(loader.construct_object(key_node, deep=True))
             child = (*path, key)
-            if key in seen:
+            if key in seen and (seen[key], _mark(key_node)) not in reported:
+                reported.add((seen[key], _mark(key_node)))
                 out.duplicates.append((child, seen[key], _mark(key_node)))
             seen[key] = _mark(key_node)
             out.keys[child] = _mark(key_node)
-            _walk(loader, value_node, child, out)
+            _walk(loader, value_node, child, out, reported)
+        for source in merges:  # merged fields that the mapping does not set itself
+            for key_node, value_node in source.value:
+                if key_node.tag == MERGE_TAG:
+                    continue
+                key = _path_key(loader.construct_object(key_node, deep=True))
+                if key in seen:
+                    continue
+                seen[key] = _mark(key_node)
+                out.keys[(*path, key)] = _mark(key_node)
+                _walk(loader, value_node, (*path, key), out, reported)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(loader, item, (*path, index), out)
-    elif isinstance(node, ScalarNode):
-        return
+            _walk(loader, item, (*path, index), out, reported)
+
+
+_HINTS = {  # PyYAML's and libyaml's wording of the same mistakes
+    "found character '\\t' that cannot start any token":
+        "a tab character; indent with spaces only",
+    "found a tab character": "a tab character; indent with spaces only",
+    "mapping values are not allowed":
+        "a colon in an unexpected place; put text that contains ': ' in quotes, "
+        "or check the indentation of this line",
+    "could not find expected ':'":
+        "a key without a colon, or a line indented differently from its neighbours",
+    "could not determine a constructor for the tag":
+        "a tag (a word starting with !) that visit files do not use; remove the tag",
+    "expected a single document":
+        "a second document (a line with ---); keep one visit per file",
+    "but found another document":
+        "a second document (a line with ---); keep one visit per file",
+    "found unhashable key": "a list or mapping used as a key; keys are plain words",
+    "exceeded maximum nesting depth": "values are nested too deeply (brackets inside brackets)",
+}
 
 
 def _reason(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
-    hints = {  # PyYAML's and libyaml's wording of the same mistakes
-        "found character '\\t' that cannot start any token":
-            "a tab character; indent with spaces only",
-        "found a tab character": "a tab character; indent with spaces only",
-        "mapping values are not allowed":
-            "a colon in an unexpected place; put text that contains ': ' in quotes, "
-            "or check the indentation of this line",
-        "could not find expected ':'":
-            "a key without a colon, or a line indented differently from its neighbours",
-        "found undefined alias": "an alias (*name) with no matching anchor (&name)",
-    }
-    for needle, hint in hints.items():
-        if needle in problem:
+    for needle, hint in _HINTS.items():
+        if needle in problem or needle in (error.context or ""):
             return hint
     context = f" ({error.context})" if error.context else ""
     return f"{problem}{context}; check the indentation and quotes on this line"
 
 
-def load_yaml(text: str) -> LoadedYaml:
+def _offset_position(text: str, offset: int) -> Position:
+    before = text[:offset]
+    return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Parse one YAML document safely, keeping positions. Raises :class:`YamlSyntaxError`."""
-    loader = _Loader(text)
+    loader = _Loader(text, limits)
     try:
         node = loader.get_single_node()
         if node is None:
-            return LoadedYaml(data=None)
-        data = loader.construct_document(node)
-        out = LoadedYaml(data=data)
-        _walk(loader, node, (), out)
+            return LoadedYaml(data=None, text=text)
+        out = LoadedYaml(data=None, text=text)
+        _walk(loader, node, (), out, set())  # before construction, which rewrites merges
+        out.data = loader.construct_document(node)
         return out
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord("?")
+        raise YamlSyntaxError(
+            _offset_position(text, error.position),
+            f"the file holds a control character (U+{code:04X}), which a visit file cannot "
+            "hold", "delete it (it often comes with text copied from another program)",
+            syntax=False) from None
+    except _LimitError as error:
+        mark = error.problem_mark
+        position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        raise YamlSyntaxError(position, error.problem or "", error.fix, syntax=False) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         raise YamlSyntaxError(position, _reason(error)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(Position(1, 1), str(error)) from None
+    except RecursionError:
+        raise YamlSyntaxError(Position(1, 1), "values are nested too deeply", NESTED_FIX,
+                              syntax=False) from None
     finally:
         loader.dispose()
 
 
-def read_yaml(path: Path) -> LoadedYaml:
+def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Read and parse a UTF-8 YAML file (a BOM is accepted)."""
     text = path.read_text(encoding="utf-8-sig")
-    return load_yaml(text)
+    return load_yaml(text, limits)

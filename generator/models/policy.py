@@ -162,6 +162,14 @@ class EscortRule(Strict):
     escorts: PositiveInt
 
 
+class Limits(Strict):
+    """Bounds on what one visit file may hold, so a mistaken or hostile file fails fast."""
+
+    max_file_bytes: PositiveInt = Field(
+        default=1_000_000, description="Largest visit file accepted, in bytes (a visit is a "
+        "few KB).")
+
+
 class Policy(Strict):
     company: Text
     currency: str = "CNY"
@@ -177,6 +185,7 @@ class Policy(Strict):
     tasks: list[Task] = Field(default_factory=list)
     checks: dict[str, CheckRule] = Field(default_factory=dict)
     check_settings: CheckSettings = Field(default_factory=CheckSettings)
+    limits: Limits = Field(default_factory=Limits)
 
     def vocabulary(self, kind: str) -> list[str]:
         """The words a visit file may use for *kind* (tiers, departments, diets, tasks)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -11,7 +13,6 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
-    NonNegativeFloat,
     ValidationInfo,
     WithJsonSchema,
 )
@@ -27,6 +28,7 @@ Transport = Literal["flight", "train", "car", "other"]
 Meal = Literal["breakfast", "lunch", "dinner", "banquet"]
 Tour = Literal["showroom", "office", "production-line", "sightseeing"]
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _OFFSET = re.compile(r"^([+-]?\d{1,3})\s*d$", re.IGNORECASE)
 
@@ -77,6 +79,41 @@ def parse_language(value: Any) -> str:
     )
 
 
+def check_year(value: dt.date) -> dt.date:
+    """Dates of a visit lie in this century: year 0001 or 9999 is a typing mistake."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "visit_year", "found the year {year}; dates in a visit file lie between "
+            "{first} and {last}.", {"year": f"{value.year:04d}", "first": FIRST_YEAR,
+                                    "last": LAST_YEAR})
+    return value
+
+
+def check_local(value: dt.datetime) -> dt.datetime:
+    """A local date and time: an offset (+02:00, Z) would be ambiguous next to ``timezone``."""
+    if value.tzinfo is not None:
+        raise PydanticCustomError(
+            "offset_datetime", "found a date and time with a UTC offset ({offset}); times in "
+            "a visit file are local times without an offset.",
+            {"offset": value.strftime("%z") or str(value.tzinfo)})
+    return value
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_time_zone(value: str) -> str:
+    if value not in time_zone_names():
+        close = did_you_mean(value, time_zone_names())
+        hint = f" Did you mean '{close}'?" if close else ""
+        raise PydanticCustomError(
+            "time_zone", "found '{found}', which is not a time zone name.{hint}",
+            {"found": value, "hint": hint})
+    return value
+
+
 def parse_time(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
@@ -94,18 +131,20 @@ def parse_time(value: Any) -> dt.time:
 
 def parse_due(value: Any) -> dt.date | int:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_year(value.date())
     if isinstance(value, dt.date):
-        return value
+        return check_year(value)
     text = str(value).strip()
     match = _OFFSET.match(text)
     if match and not isinstance(value, int | float):
         return int(match.group(1))
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return check_year(day)
     raise PydanticCustomError(
         "due",
         "found '{found}'. Write a date (2026-12-01) or a number of days from the arrival "
@@ -171,8 +210,19 @@ Due = Annotated[
         {"type": "string", "pattern": "^[+-]?[0-9]{1,3}[dD]$"},
     ], "description": "A date, or days from the arrival day such as -5d or +2d"}),
 ]
+VisitDate = Annotated[
+    dt.date, AfterValidator(check_year),
+    WithJsonSchema({"type": "string", "format": "date",
+                    "description": "A date, YYYY-MM-DD"}),
+]
+TimeZone = Annotated[
+    str, AfterValidator(check_time_zone),
+    WithJsonSchema({"type": "string",
+                    "description": "An IANA time zone name, e.g. Asia/Shanghai"}),
+]
+Budget = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 LocalDateTime = Annotated[
-    dt.datetime,
+    dt.datetime, AfterValidator(check_local), AfterValidator(check_year),
     WithJsonSchema({"type": "string",
                     "pattern": ("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T]"
                                 "[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"),
@@ -205,8 +255,8 @@ class Departure(Strict):
 
 class Hotel(Strict):
     name: str = Field(min_length=1)
-    check_in: dt.date | None = None
-    check_out: dt.date | None = None
+    check_in: VisitDate | None = None
+    check_out: VisitDate | None = None
     paid_by: Literal["guest", "company"] = "guest"
 
 
@@ -234,7 +284,7 @@ class Item(Strict):
     what: str = Field(min_length=1)
     where: str | None = None
     meal: Meal | None = None
-    budget: NonNegativeFloat | None = Field(
+    budget: Budget | None = Field(
         default=None, description="Total budget for the meal, policy currency.")
     tour: Tour | None = None
     with_: listify(str) = Field(default_factory=list, alias="with")  # type: ignore[valid-type]
@@ -258,13 +308,13 @@ class Visit(Strict):
     purpose: str = Field(min_length=1)
     tier: TierKey
     owner: str
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     arrival: Arrival
     departure: Departure
     hotel: Hotel | None = None
     visitors: list[Visitor] = Field(min_length=1)
     hosts: list[Host] = Field(min_length=1)
-    schedule: dict[dt.date, list[Item]] = Field(default_factory=dict)
+    schedule: dict[VisitDate, list[Item]] = Field(default_factory=dict)
     gifts: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
     checklist: list[ChecklistItem] = Field(default_factory=list)
     done: listify(TaskId) = Field(  # type: ignore[valid-type]

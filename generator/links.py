@@ -1,0 +1,87 @@
+"""Links and images in the Markdown fields of a visit file, judged on the HTML they become.
+
+A visit file's Markdown (``client.background``, ``notes``, schedule items' ``notes``) may link
+to web pages, e-mail addresses and phone numbers. Anything else would either run script
+(``javascript:``), load something from elsewhere (images), or point at a page that the strict
+build cannot resolve (``guide/tiers.md``, ``/abs``, ``#anchor``). ``handbook check`` refuses
+those, so whatever it accepts, the build publishes.
+
+The field is converted exactly as the packet converts it (:func:`generator.escape.block`, then
+Python-Markdown with the link-making extensions of the site), and the links are read from the
+resulting HTML, so a reference-style link or an autolink cannot slip past a pattern.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import markdown  # type: ignore[import-untyped]
+
+from . import escape
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# The site's extensions that can create links or images (mkdocs.base.yml).
+EXTENSIONS = ["abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables"]
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    image: bool = False
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Link] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img":
+            self.found.append(Link(values.get("src") or "", image=True))
+        elif tag == "a" and values.get("href") is not None:
+            href = values["href"] or ""
+            if not _is_footnote(values, href):
+                self.found.append(Link(href))
+
+
+def _is_footnote(attrs: dict[str, str | None], href: str) -> bool:
+    """Footnote references and back-links are anchors the footnotes extension makes itself."""
+    classes = (attrs.get("class") or "").split()
+    return href.startswith("#fn") and bool({"footnote-ref", "footnote-backref"} & set(classes))
+
+
+@functools.cache
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS)
+
+
+def is_safe(target: str) -> bool:
+    scheme = urlsplit(target.strip()).scheme.lower()
+    if scheme not in SAFE_SCHEMES:
+        return False
+    return scheme not in ("http", "https") or bool(urlsplit(target.strip()).netloc)
+
+
+_NEUTRALISED = re.compile(r"^#unsafe-([a-z]+)-")
+
+
+def _as_written(target: str) -> str:
+    """The target as the file wrote it (escape.block neutralises script schemes to anchors)."""
+    return _NEUTRALISED.sub(lambda m: f"{m.group(1)}:", target)
+
+
+def unsafe_links(text: str) -> list[Link]:
+    """Every image, and every link whose target is not an http(s), mailto or tel address."""
+    converter = _converter()
+    converter.reset()
+    html = converter.convert(str(escape.block(text)))
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return [Link(_as_written(link.target), link.image) for link in collector.found
+            if link.image or not is_safe(link.target)]
