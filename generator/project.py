@@ -124,20 +124,39 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
     scanned = paths.visits if files is None else None  # only a whole folder has strays
     result.problems.extend(folder_problems(scanned, targets, paths.root))
     for path in targets:
-        loaded = load_visit(path, policy.model, paths.root)
+        try:
+            loaded = _check_visit_file(path, policy.model, paths.root, added, result)
+        except Exception as error:  # a bug must not hide the other files' problems
+            loaded = Loaded(path, display_path(path, paths.root), None, None, [
+                internal_error(display_path(path, paths.root), error)])
         result.visits.append(loaded)
-        if loaded.ok and loaded.model is not None:
-            day = None if added is None else added.get(path.name, result.today)
-            facts = derive(loaded.model, path.stem, policy.model, added=day)
-            sink = ProblemSink(loaded.name, loaded.source)
-            for finding in facts.findings:
-                finding_problem(finding, policy.model, sink)
-            loaded.problems.extend(sink.problems)
-            if loaded.ok:
-                result.facts.append(facts)
         result.problems.extend(loaded.problems)
     result.problems.extend(clash_problems(result.visits, paths.docs, paths.root))
     return result
+
+
+def _check_visit_file(path: Path, policy: Policy, root: Path, added: dict[str, dt.date] | None,
+                      result: Result) -> Loaded[Visit]:
+    """Load, validate and derive one visit file; its facts join *result* when it is clean."""
+    loaded = load_visit(path, policy, root)
+    if loaded.ok and loaded.model is not None:
+        day = None if added is None else added.get(path.name, result.today)
+        facts = derive(loaded.model, path.stem, policy, added=day)
+        sink = ProblemSink(loaded.name, loaded.source)
+        for finding in facts.findings:
+            finding_problem(finding, policy, sink)
+        loaded.problems.extend(sink.problems)
+        if loaded.ok:
+            result.facts.append(facts)
+    return loaded
+
+
+def internal_error(name: str, error: BaseException) -> Problem:
+    """A bug met while checking a file, reported like any problem (rule ``internal-error``)."""
+    return Problem(name, 1, 1, "", f"could not be checked because of an error in the handbook "
+                   f"generator ({type(error).__name__}: {error}).",
+                   "this is a bug, not a mistake in the file: please report it with the file "
+                   "attached", rule="internal-error")
 
 
 def fingerprint(paths: Paths) -> tuple[tuple[str, int, int], ...]:
