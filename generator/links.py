@@ -77,6 +77,8 @@ def _as_written(target: str) -> str:
 
 def unsafe_links(text: str) -> list[Link]:
     """Every image, and every link whose target is not an http(s), mailto or tel address."""
+    if "[" not in text:  # every link and image needs a bracket once raw HTML is escaped
+        return []
     converter = _converter()
     converter.reset()
     html = converter.convert(str(escape.block(text)))
