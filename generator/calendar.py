@@ -1,4 +1,10 @@
-"""Calendar files (RFC 5545) for one visit and for all visits, written with icalendar."""
+"""Calendar files (RFC 5545) for one visit and for all visits, written with icalendar.
+
+Every text value may come from a visit file: it goes through
+:func:`generator.escape.plain` (one line, no control characters, which RFC 5545 does not allow
+in text) and is added as ``vText``, which icalendar escapes (``,``, ``;``, ``\\``); a value
+can therefore neither end its line nor start a property or an event of its own.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import zoneinfo
 import icalendar
 
 from .derive import Facts
+from .escape import plain
 
 PRODID = "-//reception-handbook//visits//EN"
 
@@ -16,8 +23,13 @@ def _calendar(name: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    # An X- property has no known type: without vText icalendar would write it unescaped.
+    cal.add("x-wr-calname", _text(name))
     return cal
+
+
+def _text(value: object) -> icalendar.vText:
+    return icalendar.vText(plain(value))
 
 
 def _stamp(today: dt.date) -> dt.datetime:
@@ -45,9 +57,9 @@ def visit_calendar(facts: Facts, zone: zoneinfo.ZoneInfo, today: dt.date) -> byt
         event.add("dtstamp", _stamp(today))
         event.add("dtstart", start.replace(tzinfo=zone))
         event.add("dtend", (end or start + dt.timedelta(hours=1)).replace(tzinfo=zone))
-        event.add("summary", summary)
+        event.add("summary", _text(summary))
         if place:
-            event.add("location", place)
+            event.add("location", _text(place))
         cal.add_component(event)
     return bytes(cal.to_ical())
 
@@ -61,8 +73,9 @@ def all_visits_calendar(visits: list[Facts], name: str, today: dt.date) -> bytes
         event.add("dtstamp", _stamp(today))
         event.add("dtstart", facts.first_day)
         event.add("dtend", facts.last_day + dt.timedelta(days=1))
-        event.add("summary", facts.visit.title or f"{facts.visit.client.company} visit")
-        event.add("description", f"{facts.visit.client.company} ({facts.visit.client.country})"
-                                 f", tier {facts.visit.tier}, owner {facts.visit.owner}")
+        event.add("summary", _text(facts.visit.title or f"{facts.visit.client.company} visit"))
+        event.add("description", _text(f"{facts.visit.client.company} "
+                                       f"({facts.visit.client.country}), tier "
+                                       f"{facts.visit.tier}, owner {facts.visit.owner}"))
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -1,7 +1,15 @@
-"""Escaping of visit-file text on its way into generated Markdown.
+"""Escaping of visit-file text on its way into generated pages.
 
 Everything a visit file can put on a page goes through one of these:
 
+* :func:`plain` for page-level text (a page's title and description, calendar summaries):
+  one line, whitespace collapsed, control characters dropped. It is data, not markup: the
+  front matter stores it with a YAML serialiser, icalendar escapes it for a calendar, and
+  :func:`html_text` escapes it for HTML.
+* :func:`html_text` for text the theme prints into HTML as it is (MkDocs' templates do not
+  autoescape): the title and description of a generated page. It returns
+  :class:`~markupsafe.Markup`, so escaping it again (Jinja's ``e``) changes nothing: the text is
+  escaped once and only once, whichever template prints it.
 * :func:`inline` for plain values (names, titles, places): HTML is neutralised and every
   character Markdown or its extensions would act on is backslash-escaped, so the value shows
   exactly as written. Newlines become spaces, so the value cannot break out of a table cell or
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+import markupsafe
 from markupsafe import Markup
 
 # Characters Markdown or one of its extensions may act on. They are written as numeric
@@ -27,9 +36,24 @@ def _html(text: str) -> str:
     return "".join(_HTML.get(ch, ch) for ch in text)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def plain(value: object) -> str:
+    """One line of text: runs of whitespace become one space, other control characters go."""
+    return " ".join(_CONTROL.sub("", str(value)).split())
+
+
+def html_text(value: object) -> Markup:
+    """Text for HTML, escaped once: a :class:`~markupsafe.Markup` is already HTML."""
+    if isinstance(value, Markup):
+        return value
+    return markupsafe.escape(str(value))
+
+
 def inline(value: object) -> Markup:
     """Plain text, safe anywhere inline (including table cells)."""
-    text = " ".join(str(value).split())
+    text = plain(value)
     return Markup("".join(_HTML.get(ch) or (f"&#{ord(ch)};" if ch in _MD_SPECIAL else ch)
                           for ch in text))
 

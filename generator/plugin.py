@@ -3,7 +3,8 @@
 * ``on_config`` loads and validates the policy and every visit file, and stops the build with
   the full list of problems before MkDocs touches the site folder;
 * ``on_files`` adds the generated packets, the visits index and calendars as in-memory files;
-* ``on_page_markdown`` expands policy tables and shows each page's summary;
+* ``on_page_markdown`` makes the title and description of generated pages HTML (escaped once,
+  see :func:`page_text_as_html`), expands policy tables and shows each page's summary;
 * ``on_post_build`` builds the other languages into sub-folders (one build per language);
 * ``on_serve`` watches the visits, the policy, the templates and the other languages' docs.
 """
@@ -25,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .escape import html_text
 from .policy_tables import UnknownTableError, expand_markers
 from .problems import Severity, format_report
 from .project import TODAY_ENV, Paths, Result, fingerprint, generated_pages, load_project
@@ -35,6 +37,27 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 _LOADED: dict[tuple[object, ...], Result] = {}
 
 _H1 = re.compile(r"^# .+$", re.MULTILINE)
+
+
+def page_text_as_html(page: Page) -> None:
+    """The one place where a generated page's page-level text becomes HTML.
+
+    A packet's title and description come from its visit file. Material prints ``page.title``
+    and the front matter's strings as they are (MkDocs' templates do not autoescape): in the
+    head's ``<title>`` and ``<meta name="description">``, the header, the navigation, tabs and
+    the previous/next footer; the search plugin indexes the title as HTML, which its script
+    shows with ``innerHTML``. So every top-level string of a generated page's front matter and
+    its title are replaced here, before any of them is read, by their HTML-escaped text as
+    :class:`~markupsafe.Markup`: printed as it is, it shows the text as written, and templates
+    that escape (``| e``) leave it alone, so nothing is escaped twice. Never pipe these values
+    through ``striptags`` (it unescapes: ``&lt;/title&gt;`` would become a live tag); the
+    ``htmltitle`` block in ``theme/overrides/main.html`` avoids Material's use of it.
+    """
+    for key, value in page.meta.items():
+        if isinstance(value, str):
+            page.meta[key] = html_text(value)
+    if page.title is not None:
+        page.title = html_text(page.title)
 
 
 class HandbookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -95,6 +118,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         assert self.result is not None and self.result.policy.model is not None
+        if page.file.generated_by:
+            page_text_as_html(page)
         try:
             markdown = expand_markers(markdown, self.result.policy.model, self.config.language,
                                       self.result.catalogue)

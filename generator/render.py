@@ -1,18 +1,21 @@
 """Render: packet and index pages as Markdown, through the Jinja2 templates in ``theme/packet``.
 
 Every value a template prints is escaped for Markdown unless a filter marked it safe, so a
-visit file cannot inject HTML or Markdown into the site (see :mod:`generator.escape`).
+visit file cannot inject HTML or Markdown into the site (see :mod:`generator.escape`). A
+page's front matter (its title and description) is data, built here as a dict and written by
+the YAML library (:func:`front_matter`); the MkDocs plugin escapes it for HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from . import escape
@@ -76,7 +79,6 @@ class Renderer:
             md=lambda v, indent="": escape.block(v, indent=indent),
             attr=escape.attribute,
             hhmm=lambda v: Markup(v.strftime("%H:%M")),
-            yaml_str=lambda v: Markup(_yaml_string(str(v))),
         )
         self._envs[lang] = env
         return env
@@ -89,23 +91,60 @@ class Renderer:
             {"message": f.message(policy, lang), "link": policy.checks[f.check].link}
             for f in facts.findings if policy.checks[f.check].severity == "warning"
         ]
+        visit = facts.visit
+        title = self.title(facts, lang)
+        description = " · ".join((visit.client.company,
+                                  format_range(facts.first_day, facts.last_day, lang,
+                                               self.catalogue),
+                                  visit.purpose))
+        meta: dict[str, object] = {"title": title, "description": escape.plain(description)}
+        if visit.confidential:
+            meta["search"] = {"exclude": True}
+        meta["packet"] = {"stem": facts.stem, "confidential": visit.confidential}
         template = self._env(lang).get_template("packet.md.j2")
-        return template.render(f=facts, v=facts.visit, today=today, zone=zone,
-                               notes=list(notes), warnings=warnings,
-                               meal_diets=meal_diets(facts.visit, policy))
+        return front_matter(meta) + "\n" + template.render(
+            f=facts, v=visit, title=title, today=today, zone=zone, notes=list(notes),
+            warnings=warnings, meal_diets=meal_diets(visit, policy))
+
+    def title(self, facts: Facts, lang: str) -> str:
+        """A packet's title: the visit's own, else "<company> visit"."""
+        visit = facts.visit
+        return escape.plain(visit.title or
+                            f"{visit.client.company} {self.catalogue.t(lang, 'visit')}")
 
     def index(self, upcoming: list[Facts], past: list[Facts], lang: str,
               today: dt.date) -> str:
+        meta = {"title": self.catalogue.t(lang, "visits"),
+                "description": self.catalogue.t(lang, "visits_intro")}
         template = self._env(lang).get_template("index.md.j2")
-        return template.render(upcoming=upcoming, past=past, today=today)
+        body = template.render(upcoming=upcoming, past=past, today=today)
+        return front_matter(meta) + "\n" + body
+
+
+# The loader MkDocs reads front matter with (mkdocs.utils.meta): libyaml's when available.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def front_matter(data: Mapping[str, object]) -> str:
+    """YAML front matter for *data*, written by the YAML library and read back to be sure.
+
+    Long values are not folded, and a value with line breaks continues on indented lines, so
+    no line of a value can close the block. Unicode is written as it is; if a value would not
+    survive that (PyYAML writes U+0085 raw, which a reader takes for a line break), the block
+    is written again with every non-ASCII character escaped, which always reads back.
+    """
+    text = ""
+    for allow_unicode in (True, False):
+        text = yaml.safe_dump(dict(data), allow_unicode=allow_unicode, sort_keys=False,
+                              width=1 << 30)
+        try:
+            if yaml.load(text, Loader=_LOADER) == data:
+                break
+        except yaml.YAMLError:
+            continue
+    return f"---\n{text}---\n"
 
 
 def _money(amount: float, currency: str) -> Markup:
     number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
     return Markup(f"{number} {currency}")
-
-
-def _yaml_string(text: str) -> str:
-    """A double-quoted YAML scalar, for front matter."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + " ".join(escaped.split()) + '"'
