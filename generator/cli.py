@@ -13,9 +13,13 @@ import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import format_json, format_report
 from .project import TODAY_ENV, Paths, load_project
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 CONFIG = "mkdocs.yml"
 
@@ -90,8 +94,102 @@ def _quiet_mkdocs() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
+# What a build must never replace, contain or write into (besides the docs folder that the
+# configuration names): the project's inputs, its code and tests, and its history.
+INPUTS = ("docs", "visits", "policy", "theme", "generator", "tests", ".git")
+# The one folder a build writes next to its target, while it puts the new site in place; a
+# killed build leaves at most this folder (.gitignore covers it) and the next build removes it.
+SWAP_PREFIX = ".handbook-build-"
+PREVIEW_ENV = "HANDBOOK_PREVIEW"   # read by mkdocs.base.yml: the offline plugin's switch
+
+
+def _inputs(root: Path, config: MkDocsConfig) -> list[Path]:
+    """The folders a build must leave alone: INPUTS and those the configuration names."""
+    found = [root / name for name in INPUTS]
+    found.append(Path(config.docs_dir))
+    handbook = config.plugins.get("handbook")
+    options = getattr(handbook, "config", None)
+    for name in ("visits_dir", "templates"):
+        value = getattr(options, name, None)
+        if isinstance(value, str):
+            found.append(root / value)
+    for name in ("policy", "messages"):
+        value = getattr(options, name, None)
+        if isinstance(value, str):
+            found.append((root / value).parent)
+    return [path.resolve() for path in found if path.resolve() != root]
+
+
+def _looks_like_site(folder: Path) -> bool:
+    return (folder / "index.html").is_file() or (folder / "sitemap.xml").is_file()
+
+
+def unsafe_target(target: Path, root: Path, inputs: Sequence[Path]) -> str | None:
+    """Why a build must not replace *target* (an absolute, resolved path), or None.
+
+    A build replaces its target folder with the new site, so the target must not be the
+    project or hold any of it, must not be an input or lie inside one, and, if it exists with
+    content, must be a previous site.
+    """
+    if target == root:
+        return "it is the project folder"
+    if root.is_relative_to(target):
+        return "it contains the project folder"
+    for path in inputs:
+        if target == path:
+            return f"it is the project's {_display(path, root)} folder"
+    for path in inputs:
+        if path.is_relative_to(target):
+            return f"it contains the project's {_display(path, root)} folder"
+    for path in inputs:
+        if target.is_relative_to(path):
+            return f"it lies inside the project's {_display(path, root)} folder"
+    if target.exists() and not target.is_dir():
+        return "it is a file"
+    if target.is_dir() and any(target.iterdir()) and not _looks_like_site(target):
+        return ("it is a folder with other content (no index.html or sitemap.xml of a "
+                "previous build)")
+    return None
+
+
+def _display(path: Path, root: Path) -> str:
+    """*path* relative to the project if it is inside it, else absolute."""
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def install_site(built: Path, target: Path) -> None:
+    """Move the finished site *built* to *target*, replacing what was there.
+
+    The site is first moved (or, from another file system, copied) into one folder next to the
+    target, then swapped in with two renames; that folder is removed at the end, and at the
+    start of the next build if a kill left it behind.
+    """
+    swap = target.parent / f"{SWAP_PREFIX}{target.name}"
+    _remove(swap)
+    swap.mkdir(parents=True)
+    new, old = swap / "new", swap / "old"
+    try:
+        built.rename(new)
+    except OSError:  # the system's temporary folder is on another file system
+        shutil.copytree(built, new, symlinks=True)
+    if target.exists() or target.is_symlink():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(swap)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build both languages into a temporary folder, then swap it into place."""
+    """Build both languages in the system's temporary folder, then move the site into place."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -100,43 +198,60 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = find_root()
     if args.today:
         os.environ[TODAY_ENV] = args.today
-    target = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    os.environ[PREVIEW_ENV] = "true" if args.preview else "false"
+    default = root / ("site-preview" if args.preview else "site")
+    target = Path(args.site_dir).resolve() if args.site_dir else default
+    staging = Path(tempfile.mkdtemp(prefix="handbook-build-"))
     try:
-        config = load_config(config_file=str(root / CONFIG), site_dir=str(staging),
-                             strict=not args.no_strict)
-        build(config)
-    except (Abort, ConfigurationError, PluginError) as error:
+        try:
+            config = load_config(config_file=str(root / CONFIG), site_dir=str(staging / "site"),
+                                 strict=not args.no_strict)
+        except ConfigurationError as error:
+            print(f"build failed: {error}", file=sys.stderr)
+            return 1
+        reason = unsafe_target(target, root, _inputs(root, config))
+        if reason:
+            print(f"refusing to build into {target}: {reason}, and a build replaces its "
+                  "whole target folder; nothing was changed, choose another folder with -d.",
+                  file=sys.stderr)
+            return 2
+        try:
+            build(config)
+        except (Abort, ConfigurationError, PluginError) as error:
+            why = "" if "Aborted with" in str(error) else f": {error}"
+            print(f"build failed (see the messages above); {target} was left as it was{why}",
+                  file=sys.stderr)
+            return 1
+        try:
+            install_site(staging / "site", target)
+        except OSError as error:
+            print(f"the site was built but could not be put in {target}: {error}",
+                  file=sys.stderr)
+            return 1
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        reason = "" if "Aborted with" in str(error) else f": {error}"
-        print(f"build failed (see the messages above); {target} was left as it was{reason}",
-              file=sys.stderr)
-        return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = target.with_name(target.name + ".old")
-    if target.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    print(f"built {target}")
+    kind = "preview (open index.html from the folder)" if args.preview else "site"
+    print(f"built the {kind} in {target}")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+    from mkdocs.exceptions import ConfigurationError
+
+    from .serve import serve
 
     _quiet_mkdocs()
     root = find_root()
     if args.today:
         os.environ[TODAY_ENV] = args.today
+    os.environ[PREVIEW_ENV] = "false"
     try:
-        serve(config_file=str(root / CONFIG), dev_addr=args.dev_addr, open_in_browser=False)
-    except (Abort, ConfigurationError, PluginError) as error:
+        serve(root / CONFIG, root, args.dev_addr)
+    except ConfigurationError as error:
         print(f"cannot serve: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # the address is taken, or not this machine's
+        print(f"cannot serve on {args.dev_addr}: {error.strerror or error}", file=sys.stderr)
         return 1
     return 0
 
@@ -190,7 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build both languages into site/ (strict)")
     build.add_argument("--today", type=_today, help="build date for upcoming/past and overdue")
-    build.add_argument("-d", "--site-dir", help="output folder (default: site/)")
+    build.add_argument("-d", "--site-dir",
+                       help="output folder, replaced by the new site: a new or empty folder, "
+                            "or a previous site (default: site/, with --preview site-preview/)")
+    build.add_argument("--preview", action="store_true",
+                       help="build a preview to open from a folder (file://): pages end in "
+                            ".html and search works without a server")
     build.add_argument("--no-strict", action="store_true", help="do not fail on warnings")
     build.set_defaults(func=cmd_build)
 
