@@ -72,6 +72,9 @@ _NEUTRALISED = re.compile(r"^#unsafe-([a-z]+)-")
 
 def _as_written(target: str) -> str:
     """The target as the file wrote it (escape.block neutralises script schemes to anchors)."""
+    target = target.strip()
+    if target.startswith("<") and target.endswith(">"):
+        target = target[1:-1].strip()
     return _NEUTRALISED.sub(lambda m: f"{m.group(1)}:", target)
 
 

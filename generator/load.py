@@ -64,8 +64,8 @@ def _load_model(path: Path, name: str, model: type[M],
     except YamlSyntaxError as error:
         message = f"this is not valid YAML: {error.reason}." if error.syntax \
             else f"{error.reason[0].upper()}{error.reason[1:]}."
-        sink.problems.append(Problem(name, error.position.line, error.position.column, "",
-                                     message, error.fix))
+        sink.problems.append(Problem(name, error.position.line, error.position.column,
+                                     field_path(error.path), message, error.fix))
         return Loaded(path, name, None, None, sink.problems)
     except UnicodeDecodeError as error:
         where = _offset_position(path, error.start)
@@ -342,8 +342,9 @@ def _locate(source: LoadedYaml | None, path: PathKey, needle: str) -> Position:
         return Position(1, 1)
     start = source.position(path)
     lines = source.text.splitlines()
+    needle = needle.lower()
     for number in range(start.line - 1, len(lines)):
-        column = lines[number].find(needle) if needle else -1
+        column = lines[number].lower().find(needle) if needle else -1
         if column >= 0:
             return Position(number + 1, column + 1)
     return start

@@ -38,8 +38,10 @@ class Problem:
 
     def __post_init__(self) -> None:
         # What a file says is quoted in messages: never print its control characters raw.
+        # One problem is one line (and its fix one more), so tools and people can read it.
         for name in ("file", "field", "message", "fix"):
-            object.__setattr__(self, name, printable(getattr(self, name)))
+            text = printable(getattr(self, name))
+            object.__setattr__(self, name, " ".join(text.split("\n")) if "\n" in text else text)
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

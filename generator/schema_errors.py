@@ -23,11 +23,11 @@ EXAMPLES: dict[str, str] = {
     "what": "what: Company presentation",
     "task": "task: Print the price list",
     "due": "due: -2d",
-    "visitors": "visitors:\n      - name: Hans Müller",
-    "hosts": "hosts:\n      - {name: 李娜, dept: sales}",
-    "client": "client:\n      company: ACME GmbH\n      country: DE",
-    "arrival": "arrival:\n      at: 2026-12-08 09:30",
-    "departure": "departure:\n      at: 2026-12-10 18:05",
+    "visitors": "visitors: [{name: Hans Müller}]",
+    "hosts": "hosts: [{name: 李娜, dept: sales}]",
+    "client": "client: {company: ACME GmbH, country: DE}",
+    "arrival": "arrival: {at: 2026-12-08 09:30}",
+    "departure": "departure: {at: 2026-12-10 18:05}",
 }
 
 
@@ -149,6 +149,12 @@ SYNONYMS = {
 }
 
 
+def _looks_like_date(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, dt.date)
+
+
 def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
               misspelt: list[str] | None = None) -> tuple[str, str]:
     kind = error["type"]
@@ -211,6 +217,13 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
         return f"found {_found(value)}, but text is expected.", "write plain text"
     if kind == "too_short":
         return "is empty.", "add at least one entry"
+    if kind == "date_number":
+        return error["msg"], "write the date as YYYY-MM-DD, e.g. 2026-12-08"
+    if kind == "invalid_key":
+        hint = (" A date here looks like a day of the schedule: indent it under schedule:."
+                if _looks_like_date(value) else "")
+        return (f"unknown field '{value}'.{hint}",
+                "fields are words; check the indentation of this line")
     if kind == "finite_number":
         return (f"found {_found(value)}, but a finite amount is expected.",
                 "write the amount as a plain number, e.g. budget: 1500")
@@ -245,7 +258,7 @@ def report_validation_error(error: ValidationError, model: type[BaseModel],
         message, fix = _describe(detail, model, path, extras.get(path[:-1]))
         if is_key:
             message = f"found the key {message.removeprefix('found ')}"
-        key = detail["type"] == "extra_forbidden" or is_key
+        key = detail["type"] in ("extra_forbidden", "invalid_key") or is_key
         at = path[:-1] if detail["type"] == "missing" else None
         misspelt = did_you_mean(str(path[-1]), extras.get(path[:-1], [])) if path else None
         if detail["type"] == "missing" and misspelt:  # point at the key that was meant

@@ -150,10 +150,21 @@ class _Loader(Composer, SafeConstructor, Resolver, _Parser):
     # Constructing ---------------------------------------------------------------------------
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node.tag not in self.yaml_constructors:
+            raise _LimitError(f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                              "used in visit files", node.start_mark,
+                              "remove the tag (the word starting with !) and write the value "
+                              "plainly")
         try:
             return super().construct_object(node, deep)
-        except yaml.YAMLError:
+        except _LimitError:
             raise
+        except yaml.YAMLError:  # a constructor of a known tag refused the value
+            self.recursive_objects.pop(node, None)
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise _LimitError(f"'{_short(node.value if isinstance(node, ScalarNode) else '…')}'"
+                              f" cannot be read as !!{kind}", node.start_mark,
+                              f"remove the tag !!{kind} and write the value plainly") from None
         except RecursionError:
             raise _LimitError("values are nested too deeply", node.start_mark,
                               NESTED_FIX) from None
@@ -231,16 +242,17 @@ class YamlSyntaxError(Exception):
     """The text cannot be loaded; carries the position, a plain reason and how to fix it.
 
     ``syntax`` is false for the loader's own rules (limits, aliases, tags), whose reason is
-    not a YAML syntax error.
+    not a YAML syntax error; ``path`` is the field the error is about, when it is known.
     """
 
     def __init__(self, position: Position, reason: str, fix: str = SYNTAX_FIX,
-                 *, syntax: bool = True) -> None:
+                 *, syntax: bool = True, path: PathKey = ()) -> None:
         super().__init__(reason)
         self.position = position
         self.reason = reason
         self.fix = fix
         self.syntax = syntax
+        self.path = path
 
 
 def _mark(node: Node) -> Position:
@@ -322,6 +334,21 @@ def _reason(error: yaml.MarkedYAMLError) -> str:
     return f"{problem}{context}; check the indentation and quotes on this line"
 
 
+def _path_at(out: LoadedYaml | None, position: Position) -> PathKey:
+    """The field whose value starts at *position*, if the walk has seen it."""
+    if out is None:
+        return ()
+    return next((path for path, where in out.values.items() if where == position), ())
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    if mark is None or not 0 <= mark.line < len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
 def _offset_position(text: str, offset: int) -> Position:
     before = text[:offset]
     return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
@@ -330,6 +357,7 @@ def _offset_position(text: str, offset: int) -> Position:
 def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Parse one YAML document safely, keeping positions. Raises :class:`YamlSyntaxError`."""
     loader = _Loader(text, limits)
+    out: LoadedYaml | None = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -348,11 +376,17 @@ def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     except _LimitError as error:
         mark = error.problem_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        raise YamlSyntaxError(position, error.problem or "", error.fix, syntax=False) from None
+        raise YamlSyntaxError(position, error.problem or "", error.fix, syntax=False,
+                              path=_path_at(out, position)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "could not find expected ':'" in (error.problem or "") and error.context_mark:
+            mark = error.context_mark  # the line with the key, not the line after it
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        raise YamlSyntaxError(position, _reason(error)) from None
+        reason = _reason(error)
+        if _char_at(text, error.problem_mark) == "\t":
+            reason = _HINTS["found a tab character"]
+        raise YamlSyntaxError(position, reason) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(Position(1, 1), str(error)) from None
     except RecursionError:

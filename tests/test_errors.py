@@ -103,7 +103,7 @@ CASES = [
     ("list-expected", "hosts:\n  - {name: 李娜, dept: sales, languages: [en]}\n",
      "hosts: 李娜\n",
      "visit.yml:16:8: error [schema] hosts: found '李娜', but a list is expected here.",
-     "e.g.  hosts:\n      - {name: 李娜, dept: sales}"),
+     "e.g.  hosts: [{name: 李娜, dept: sales}]"),
     ("todo-left", "purpose: Audit", "purpose: TODO",
      "visit.yml:5:10: error [schema] purpose: still says TODO.",
      "fill in the real value, or delete the line if the field is optional"),

@@ -30,6 +30,7 @@ Tour = Literal["showroom", "office", "production-line", "sightseeing"]
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _OFFSET = re.compile(r"^([+-]?\d{1,3})\s*d$", re.IGNORECASE)
 
 
@@ -89,6 +90,14 @@ def check_year(value: dt.date) -> dt.date:
     return value
 
 
+def not_a_number(value: Any) -> Any:
+    """A date written as a number (20261208, 1733650200) is a mistake, not a Unix time."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_number", "found '{found}', which is not a date.",
+                                  {"found": str(value)})
+    return value
+
+
 def check_local(value: dt.datetime) -> dt.datetime:
     """A local date and time: an offset (+02:00, Z) would be ambiguous next to ``timezone``."""
     if value.tzinfo is not None:
@@ -145,6 +154,11 @@ def parse_due(value: Any) -> dt.date | int:
             pass
         else:
             return check_year(day)
+        if _DATE_LIKE.match(text):
+            raise PydanticCustomError(
+                "due", "found '{found}', which is not a date. Write a real date (2026-12-01) or "
+                "a number of days from the arrival day followed by d (-5d, +2d).",
+                {"found": text})
     raise PydanticCustomError(
         "due",
         "found '{found}'. Write a date (2026-12-01) or a number of days from the arrival "
@@ -211,7 +225,7 @@ Due = Annotated[
     ], "description": "A date, or days from the arrival day such as -5d or +2d"}),
 ]
 VisitDate = Annotated[
-    dt.date, AfterValidator(check_year),
+    dt.date, BeforeValidator(not_a_number), AfterValidator(check_year),
     WithJsonSchema({"type": "string", "format": "date",
                     "description": "A date, YYYY-MM-DD"}),
 ]
@@ -222,7 +236,8 @@ TimeZone = Annotated[
 ]
 Budget = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 LocalDateTime = Annotated[
-    dt.datetime, AfterValidator(check_local), AfterValidator(check_year),
+    dt.datetime, BeforeValidator(not_a_number), AfterValidator(check_local),
+    AfterValidator(check_year),
     WithJsonSchema({"type": "string",
                     "pattern": ("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T]"
                                 "[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"),
