@@ -341,6 +341,16 @@ def _path_at(out: LoadedYaml | None, position: Position) -> PathKey:
     return next((path for path, where in out.values.items() if where == position), ())
 
 
+def _clamp(text: str, position: Position) -> Position:
+    """A position inside the text: the end of the file is its last line, not the one after."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    if position.line <= len(lines):
+        return position
+    return Position(max(len(lines), 1), len(lines[-1]) + 1 if lines else 1)
+
+
 def _char_at(text: str, mark: Any) -> str:
     lines = text.split("\n")
     if mark is None or not 0 <= mark.line < len(lines):
@@ -369,13 +379,14 @@ def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     except yaml.reader.ReaderError as error:
         code = error.character if isinstance(error.character, int) else ord("?")
         raise YamlSyntaxError(
-            _offset_position(text, error.position),
+            _clamp(text, _offset_position(text, error.position)),
             f"the file holds a control character (U+{code:04X}), which a visit file cannot "
             "hold", "delete it (it often comes with text copied from another program)",
             syntax=False) from None
     except _LimitError as error:
         mark = error.problem_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        position = _clamp(text, position)
         raise YamlSyntaxError(position, error.problem or "", error.fix, syntax=False,
                               path=_path_at(out, position)) from None
     except yaml.MarkedYAMLError as error:
@@ -383,6 +394,7 @@ def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
         if "could not find expected ':'" in (error.problem or "") and error.context_mark:
             mark = error.context_mark  # the line with the key, not the line after it
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        position = _clamp(text, position)
         reason = _reason(error)
         if _char_at(text, error.problem_mark) == "\t":
             reason = _HINTS["found a tab character"]
