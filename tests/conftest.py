@@ -1,4 +1,9 @@
-"""Shared fixtures: the repository, its policy, and small visit files written on the fly."""
+"""Shared fixtures: the repository, the fixture project, its policy, and small visit files.
+
+Tests never read the content users edit (``visits/``, ``policy/``): they use the fixture
+project in ``tests/fixtures/project`` (see its README). ``ROOT`` is the repository, for its
+code-side inputs (theme, MkDocs configuration, docs).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,17 @@ from generator.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_PROJECT = FIXTURES / "project"
+FIXTURE_VISITS = FIXTURE_PROJECT / "visits"
+FIXTURE_POLICY = FIXTURE_PROJECT / "policy" / "reception.yml"
+# Set in the nested test runs of tests/test_pull_request.py (which then skips itself).
+NESTED_ENV = "HANDBOOK_NESTED"
+
+
+def fixture_visits() -> list[Path]:
+    """The fixture visit files, sorted by name."""
+    return sorted(FIXTURE_VISITS.glob("*.yml"))
 
 # The smallest valid visit; tests change one thing at a time.
 MINIMAL: dict[str, Any] = {
@@ -49,9 +65,23 @@ def visit_data(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def policy() -> Policy:
-    loaded = load_policy(ROOT / "policy" / "reception.yml", ROOT)
+    """The fixture copy of the reception policy (not the file management edits)."""
+    loaded = load_policy(FIXTURE_POLICY, FIXTURE_PROJECT)
     assert loaded.model is not None, [p.format() for p in loaded.problems]
     return loaded.model
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One strict MkDocs build of the fixture project (both languages), shared read-only by
+    every test that looks at the built site. Do not change it: copy it or build your own."""
+    from sitebuild import copy_project, mkdocs_build
+
+    project = copy_project(tmp_path_factory.mktemp("fixture-site"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
 
 
 @pytest.fixture

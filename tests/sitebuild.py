@@ -1,4 +1,9 @@
-"""Helpers to build a copy of the repository with the real MkDocs, as CI and users do."""
+"""Helpers to build a copy of the project with the real MkDocs, as CI and users do.
+
+A copy takes the repository's code-side inputs (theme, MkDocs configuration, the handbook
+pages in docs/) and the fixture project's visit files and policy, so that what sales and
+management edit never changes what the tests see.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, TODAY
+from conftest import FIXTURE_POLICY, FIXTURE_VISITS, ROOT, TODAY
 
-COPIED = ["docs", "visits", "policy", "theme", "mkdocs.yml", "mkdocs.en.yml",
-          "mkdocs.base.yml"]
+# From the repository: what a site needs besides visits and policy.
+COPIED = ["docs", "theme", "mkdocs.yml", "mkdocs.en.yml", "mkdocs.base.yml"]
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the inputs of the site (no git history, like a fresh export)."""
+def copy_project(target: Path, *, visits: Path | None = FIXTURE_VISITS) -> Path:
+    """A copy of the inputs of the site (no git history, like a fresh export).
+
+    *visits* is the folder whose files become the copy's ``visits/`` (default: the fixture
+    visits); ``None`` leaves ``visits/`` empty. The policy is always the fixture policy.
+    """
     target.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, target / name)
+            shutil.copytree(source, target / name, dirs_exist_ok=True)
         elif source.exists():
             shutil.copy2(source, target / name)
+    if visits is None:
+        (target / "visits").mkdir(exist_ok=True)
+    else:
+        shutil.copytree(visits, target / "visits", dirs_exist_ok=True)
+    (target / "policy").mkdir(exist_ok=True)
+    shutil.copy2(FIXTURE_POLICY, target / "policy" / "reception.yml")
     return target
 
 
@@ -38,3 +53,28 @@ def search_index(site: Path) -> list[dict[str, str]]:
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs: list[dict[str, str]] = data["docs"]
     return docs
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> str:
+    """Run git in *repo* with a neutral identity (and *when* as the commit date, ISO 8601);
+    the user's and the system's git configuration are not read."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "Tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+           "GIT_COMMITTER_NAME": "Tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid"}
+    if when is not None:
+        env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    run = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, f"git {' '.join(args)}: {run.stderr}"
+    return run.stdout
+
+
+def workflow_commands(workflow: Path, job: str) -> list[str]:
+    """The ``make test`` and ``handbook …`` lines of a GitHub workflow job's ``run:`` steps, in
+    order, as CI runs them (comments after `` #`` dropped)."""
+    from generator.yamlload import load_yaml
+
+    data = load_yaml(workflow.read_text(encoding="utf-8")).data
+    lines = [line.split(" #")[0].strip() for step in data["jobs"][job]["steps"] if "run" in step
+             for line in str(step["run"]).splitlines() if line.strip()]
+    return [line for line in lines if line == "make test" or line.startswith("handbook ")]

@@ -1,4 +1,9 @@
-"""The site in a real browser (Debian's Chromium, headless), the way staff use it on a phone."""
+"""The site in a real browser (Debian's Chromium, headless), the way staff use it on a phone.
+
+The site is the session build of the fixture project (``conftest.built_site``). The search
+cases look for handbook pages (docs/): they test that Material's search, with Chinese word
+segmentation, works in a browser.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitebuild import copy_project, mkdocs_build
+from conftest import FIXTURE_VISITS
+
+from generator.yamlload import load_yaml
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Debian's chromium is not installed (apt-get install "
                                        "chromium); .ci/run installs it")
 PHONE = {"width": 390, "height": 844}
+MAIN = "2026-12-14-lumina-it"   # the fixture packet with every section
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = copy_project(tmp_path_factory.mktemp("browser"))
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -54,10 +59,12 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def test_packet_on_a_phone(page: Any, base_url: str, tmp_path: Path) -> None:
-    page.goto(base_url + "visits/2026-12-08-acme-de/")
+    data = load_yaml((FIXTURE_VISITS / f"{MAIN}.yml").read_text(encoding="utf-8")).data
+    flight = str(data["arrival"]["number"])
+    page.goto(base_url + f"visits/{MAIN}/")
     glance = page.locator(".admonition.info")
     assert glance.is_visible()
-    assert "LH728" in glance.inner_text()
+    assert flight in glance.inner_text()
     box = glance.bounding_box()
     assert box is not None and box["width"] <= PHONE["width"]
     # nothing wider than the screen except inside horizontally scrollable tables
@@ -67,14 +74,14 @@ def test_packet_on_a_phone(page: Any, base_url: str, tmp_path: Path) -> None:
 
 
 def test_language_switch_keeps_the_page(page: Any, base_url: str) -> None:
-    page.goto(base_url + "visits/2026-12-08-acme-de/")
+    page.goto(base_url + f"visits/{MAIN}/")
     link = page.locator('a.md-select__link[hreflang="en"]')
     page.goto(page.evaluate("(a) => a.href", link.element_handle()))
-    assert page.url == base_url + "en/visits/2026-12-08-acme-de/"
+    assert page.url == base_url + f"en/visits/{MAIN}/"
     assert page.locator("h2#at-a-glance, .admonition-title:has-text('At a glance')").count() > 0
     back = page.locator('a.md-select__link[hreflang="zh"]')
     page.goto(page.evaluate("(a) => a.href", back.element_handle()))
-    assert page.url == base_url + "visits/2026-12-08-acme-de/"
+    assert page.url == base_url + f"visits/{MAIN}/"
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [

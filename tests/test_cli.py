@@ -4,30 +4,58 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURES, fixture_visits
 from sitebuild import copy_project
 
+BROKEN = "tests/fixtures/broken/2026-12-08-broken.yml"
 
-def handbook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+
+def handbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
-def test_check_examples_passes_with_warnings() -> None:
-    result = handbook("check", "--today", "2026-11-23")
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the fixture project, with the broken fixtures where the repository has them.
+    Read-only: tests that change files make their own copy."""
+    target = copy_project(tmp_path_factory.mktemp("cli"))
+    shutil.copytree(FIXTURES / "broken", target / "tests" / "fixtures" / "broken")
+    return target
+
+
+def test_check_fixtures_passes_with_warnings(project: Path) -> None:
+    result = handbook("check", "--today", "2026-11-23", cwd=project)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines()[-1] == "checked 4 files: 0 error(s), 2 warning(s)"
-    assert "warning [meal-budget]" in result.stdout
+    warnings = [line for line in result.stdout.splitlines() if ": warning [" in line]
+    files = len(fixture_visits()) + 1  # and the policy
+    assert result.stdout.splitlines()[-1] == (
+        f"checked {files} files: 0 error(s), {len(warnings)} warning(s)")
+    # the fixtures hold these on purpose: over-budget meals and a tier without its department
+    assert any("2026-12-14-lumina-it.yml" in w and "warning [meal-budget]" in w
+               for w in warnings)
+    assert any("2027-01-12-oasis-ae.yml" in w and "warning [meal-budget]" in w
+               for w in warnings)
+    assert any("2027-02-03-southern-cross-au.yml" in w and "warning [tier-attendance]" in w
+               for w in warnings)
 
 
-def test_check_broken_file_exits_1_with_location_and_fix() -> None:
-    result = handbook("check", "tests/fixtures/broken/2026-12-08-broken.yml")
+def test_check_of_an_empty_visits_folder_passes(tmp_path: Path) -> None:
+    empty = copy_project(tmp_path / "p", visits=None)
+    result = handbook("check", "--today", "2026-11-23", cwd=empty)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "checked 1 file: 0 error(s), 0 warning(s)"
+
+
+def test_check_broken_file_exits_1_with_location_and_fix(project: Path) -> None:
+    result = handbook("check", BROKEN, cwd=project)
     assert result.returncode == 1
     assert ("tests/fixtures/broken/2026-12-08-broken.yml:15:12: error [schema] "
             "visitors[0].diet[0]: found 'hallal'") in result.stdout
@@ -35,8 +63,8 @@ def test_check_broken_file_exits_1_with_location_and_fix() -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_check_json_matches_text() -> None:
-    result = handbook("check", "--format", "json", "tests/fixtures/broken")
+def test_check_json_matches_text(project: Path) -> None:
+    result = handbook("check", "--format", "json", "tests/fixtures/broken", cwd=project)
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["errors"] == 6 and report["checked"] == 2
@@ -46,25 +74,25 @@ def test_check_json_matches_text() -> None:
     assert first["severity"] == "error"
 
 
-def test_check_reports_errors_of_all_files(tmp_path: Path) -> None:
+def test_check_reports_errors_of_all_files(tmp_path: Path, project: Path) -> None:
     a = tmp_path / "a.yml"
     b = tmp_path / "b.yml"
     a.write_text("tier: A\n", encoding="utf-8")
     b.write_text("client: [\n", encoding="utf-8")
-    result = handbook("check", str(a), str(b))
+    result = handbook("check", str(a), str(b), cwd=project)
     assert result.returncode == 1
     assert "a.yml:1:1: error [schema] client: required field 'client' is missing." in result.stdout
     assert "b.yml:2:1: error [schema] this is not valid YAML" in result.stdout
 
 
-def test_check_missing_path() -> None:
-    result = handbook("check", "visits/nope.yml")
+def test_check_missing_path(project: Path) -> None:
+    result = handbook("check", "visits/nope.yml", cwd=project)
     assert result.returncode == 2
     assert "visits/nope.yml: no such file or folder" in result.stderr
 
 
-def test_bad_today_is_a_usage_error() -> None:
-    result = handbook("check", "--today", "tomorrow")
+def test_bad_today_is_a_usage_error(project: Path) -> None:
+    result = handbook("check", "--today", "tomorrow", cwd=project)
     assert result.returncode == 2
     assert "'tomorrow' is not a date; write YYYY-MM-DD" in result.stderr
 
@@ -93,6 +121,7 @@ def test_build_swaps_in_a_complete_site_or_keeps_the_old_one(tmp_path: Path,
     project = copy_project(tmp_path / "p")
     site = project / "site"
     site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")  # a previous build
     (site / "old.txt").write_text("old", encoding="utf-8")
     if not valid:
         (project / "visits" / "bad.yml").write_text("tier: Z\n", encoding="utf-8")
@@ -114,12 +143,13 @@ def test_visits_folder_mistakes(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     visits = project / "visits"
     (visits / "notes.txt").write_text("call Hans\n", encoding="utf-8")
-    upper = (visits / "2026-12-08-acme-de.yml").read_text(encoding="utf-8")
-    (visits / "2026-12-08-ACME-DE.YAML").write_text(upper, encoding="utf-8")
+    stem = fixture_visits()[0].stem
+    upper = (visits / f"{stem}.yml").read_text(encoding="utf-8")
+    (visits / f"{stem.upper()}.YAML").write_text(upper, encoding="utf-8")
     result = handbook("check", "--today", "2026-11-23", cwd=project)
     assert result.returncode == 1
     assert ("visits/notes.txt:1:1: warning [not-a-visit-file] is not a visit file (visit files "
             "end in .yml), so it is ignored.") in result.stdout
-    assert ("visits/2026-12-08-acme-de.yml:1:1: error [schema] has the same name as "
-            "visits/2026-12-08-ACME-DE.YAML; both would become the page "
-            "visits/2026-12-08-acme-de/.") in result.stdout
+    assert (f"visits/{stem}.yml:1:1: error [schema] has the same name as "
+            f"visits/{stem.upper()}.YAML; both would become the page "
+            f"visits/{stem}/.") in result.stdout

@@ -1,18 +1,28 @@
-"""The handbook: both languages page for page, summaries, country data, search, the guide."""
+"""The handbook: both languages page for page, summaries, country data, search, the guide.
+
+These tests are about the handbook's own pages (docs/), so they read them: page parity, front
+matter, the country data, the guide's sample output and the search terms. The site is the
+session build of the fixture project (``conftest.built_site``); the policy is the fixture's,
+except for the copied-text guard, which reads the repository's policy because its text is
+what gets published.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
-from sitebuild import copy_project, mkdocs_build, search_index
+from conftest import FIXTURES, ROOT
+from sitebuild import copy_project, search_index
 
 from generator.country_notes import load_notes
 from generator.models import Policy
+from generator.project import Paths
 
 DOCS = ROOT / "docs"
 ZH = sorted(p.relative_to(DOCS / "zh").as_posix() for p in (DOCS / "zh").rglob("*.md"))
@@ -71,11 +81,13 @@ def test_policy_tables_come_from_markers(lang: str) -> None:
     assert "500" not in tiers.replace("<!-- policy: tiers -->", "")  # caps are not typed
 
 
-def test_guide_shows_the_real_error_output() -> None:
+def test_guide_shows_the_real_error_output(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(FIXTURES / "broken", project / "tests" / "fixtures" / "broken")
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "check",
          "tests/fixtures/broken/2026-12-08-broken.yml"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        cwd=project, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     for lang in ("zh", "en"):
         page = (DOCS / lang / "reference" / "writing-a-visit-file.md").read_text("utf-8")
@@ -84,12 +96,8 @@ def test_guide_shows_the_real_error_output() -> None:
 
 
 @pytest.fixture(scope="module")
-def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
-    project = copy_project(tmp_path_factory.mktemp("handbook"))
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    return {"zh": search_index(site), "en": search_index(site / "en")}
+def indexes(built_site: Path) -> dict[str, list[dict[str, str]]]:
+    return {"zh": search_index(built_site), "en": search_index(built_site / "en")}
 
 
 SEPARATOR = re.compile(r"[\s\u200b\-]+")
@@ -140,7 +148,7 @@ def test_no_sentence_is_copied_from_the_seeds() -> None:
     seeds = "".join(CJK.findall(simplify(raw)))
     run = 14
     copied = {}
-    for path in [*sorted((DOCS / "zh").rglob("*.md")), ROOT / "policy" / "reception.yml"]:
+    for path in [*sorted((DOCS / "zh").rglob("*.md")), Paths(ROOT).policy]:
         text = "".join(CJK.findall(simplify(path.read_text(encoding="utf-8"))))
         shared = {text[i:i + run] for i in range(len(text) - run + 1)
                   if text[i:i + run] in seeds}

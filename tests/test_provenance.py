@@ -1,4 +1,8 @@
-"""Page owners (docs/owners.yml), packet edit links and git dates: generator.provenance."""
+"""Page owners (docs/owners.yml), packet edit links and git dates: generator.provenance.
+
+``test_every_page_has_an_owner_and_every_line_is_used`` reads the handbook's own docs/owners.yml
+and pages on purpose: it keeps that map in step with the pages. Everything else uses fixtures.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURE_VISITS, ROOT, fixture_visits
 
-from generator.load import load_policy
 from generator.models import Policy, Visit
 from generator.provenance import (
     OWNERS_FILE,
@@ -21,14 +25,7 @@ from generator.provenance import (
 )
 from generator.yamlload import load_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    loaded = load_policy(ROOT / "policy" / "reception.yml", ROOT)
-    assert loaded.model is not None
-    return loaded.model
+MAIN = "2026-12-14-lumina-it"
 
 
 def _pages() -> set[str]:
@@ -36,7 +33,8 @@ def _pages() -> set[str]:
     for lang in ("zh", "en"):
         docs = ROOT / "docs" / lang
         pages |= {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
-    return pages | {"visits/index.md", "visits/2026-12-08-acme-de.md"}  # generated pages
+    # generated pages: the index and a packet
+    return pages | {"visits/index.md", f"visits/{fixture_visits()[0].stem}.md"}
 
 
 @pytest.mark.parametrize(("pattern", "path", "matches"), [
@@ -104,9 +102,13 @@ def test_owner_is_named_in_the_page_language(policy: Policy) -> None:
 
 
 def test_packet_owner_is_the_account_owner(policy: Policy) -> None:
-    data = load_yaml((ROOT / "visits" / "2026-12-08-acme-de.yml").read_text(encoding="utf-8"))
+    data = load_yaml((FIXTURE_VISITS / f"{MAIN}.yml").read_text(encoding="utf-8"))
     visit = Visit.model_validate(data.data, context={"policy": policy})
-    assert packet_owner(visit) == ("sales", "李娜")
+    assert packet_owner(visit) == ("sales", "吴芳")
+    # the owner's department, not the first host's
+    other = visit.model_copy(update={"hosts": [*visit.hosts[1:], visit.hosts[0]]})
+    assert packet_owner(other) == ("sales", "吴芳")
+    assert other.hosts[0].dept != "sales"
 
 
 @pytest.mark.parametrize(("edit_uri", "docs", "expected"), [

@@ -1,4 +1,10 @@
-"""The visit file's JSON Schema (``handbook schema``): current, and right about real files."""
+"""The visit file's JSON Schema (``handbook schema``): current, and right about real files.
+
+The committed schema is compared with the repository's policy on purpose (it is generated from
+that policy, and a stale file is what these tests and the pre-commit hook catch). Everything
+about vocabularies and visit files uses the fixture policy and fixture visits, with a schema
+rendered from the fixture policy.
+"""
 
 from __future__ import annotations
 
@@ -13,31 +19,42 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import FIXTURE_VISITS, ROOT, fixture_visits
 
 from generator.cli import main
 from generator.load import load_policy
 from generator.models import Policy
+from generator.project import Paths
 from generator.schema import SCHEMA_PATH, render, visit_schema
 from generator.yamlload import load_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / SCHEMA_PATH
-EXAMPLES = sorted((ROOT / "visits").glob("*.y*ml"))
-EXAMPLE = ROOT / "visits" / "2026-12-08-acme-de.yml"
+EXAMPLES = fixture_visits()
+EXAMPLE = FIXTURE_VISITS / "2026-12-14-lumina-it.yml"
 MODELINE = "# yaml-language-server: $schema=../schema/visit.schema.json"
 
 
 @pytest.fixture(scope="module")
-def policy() -> Policy:
-    loaded = load_policy(ROOT / "policy" / "reception.yml", ROOT)
+def repository_policy() -> Policy:
+    """The repository's own policy: only for comparing it with the committed schema."""
+    paths = Paths(ROOT)
+    loaded = load_policy(paths.policy, ROOT)
     assert loaded.model is not None, [p.format() for p in loaded.problems]
     return loaded.model
 
 
 @pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+def schema(policy: Policy) -> dict[str, Any]:
+    """The schema of the fixture policy, as ``handbook schema`` would write it."""
+    data: dict[str, Any] = json.loads(render(policy))
     return data
+
+
+@pytest.fixture(scope="module")
+def schema_file(schema: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "visit.schema.json"
+    path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
 
 
 def _jsonable(value: Any) -> Any:
@@ -69,8 +86,8 @@ def _check_jsonschema() -> str:
 
 # The committed file -------------------------------------------------------------------------
 
-def test_committed_schema_is_current(policy: Policy) -> None:
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == render(policy), (
+def test_committed_schema_is_current(repository_policy: Policy) -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == render(repository_policy), (
         "schema/visit.schema.json is stale: run `handbook schema` and commit the result")
 
 
@@ -131,6 +148,7 @@ def test_vocabularies_follow_another_policy(policy: Policy) -> None:
 
 def test_there_are_examples() -> None:
     assert len(EXAMPLES) >= 3
+    assert EXAMPLE in EXAMPLES
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -144,25 +162,28 @@ def test_files_point_editors_to_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == MODELINE
     target = first.split("$schema=", 1)[1]
-    assert (ROOT / "visits" / target).resolve() == SCHEMA_FILE
+    # resolved from where visit files live in a project: its visits/ folder
+    assert (SCHEMA_FILE.parents[1] / "visits" / target).resolve() == SCHEMA_FILE
 
 
-def test_check_jsonschema_accepts_the_examples_as_yaml() -> None:
+def test_check_jsonschema_accepts_the_examples_as_yaml(schema_file: Path) -> None:
     """An independent validator that reads the YAML itself, as an editor does: dates such as
     ``check_in: 2026-12-08``, ``at: 2026-12-08 09:30`` and schedule keys must pass."""
-    run = subprocess.run([_check_jsonschema(), "--schemafile", str(SCHEMA_FILE),
+    run = subprocess.run([_check_jsonschema(), "--schemafile", str(schema_file),
                           *map(str, EXAMPLES)], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_check_jsonschema_rejects_a_broken_file(tmp_path: Path) -> None:
+def test_check_jsonschema_rejects_a_broken_file(tmp_path: Path, schema_file: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
-        "diet: [no-pork]", "diet: [no-prok]"), encoding="utf-8")
-    run = subprocess.run([_check_jsonschema(), "--schemafile", str(SCHEMA_FILE), str(broken)],
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "diet: [vegetarian, gluten-free]" in text
+    broken.write_text(text.replace("diet: [vegetarian, gluten-free]",
+                                   "diet: [vegetarian, gluten-fre]"), encoding="utf-8")
+    run = subprocess.run([_check_jsonschema(), "--schemafile", str(schema_file), str(broken)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "no-prok" in run.stdout
+    assert "gluten-fre" in run.stdout
 
 
 def _drop_client(text: str) -> str:
@@ -173,7 +194,8 @@ def _drop_client(text: str) -> str:
 
 
 BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
-    "unknown diet word": (lambda t: t.replace("diet: [no-pork]", "diet: [no-prok]"),
+    "unknown diet word": (lambda t: t.replace("diet: [vegetarian, gluten-free]",
+                                              "diet: [vegetarian, gluten-fre]"),
                           "visitors.0.diet"),
     "missing client": (_drop_client, "'client' is a required property"),
     "unknown department": (lambda t: t.replace("dept: factory", "dept: plant"),
@@ -183,9 +205,9 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
                                 "checklist.1.owner"),
     "misspelt key": (lambda t: t.replace("purpose:", "purpos:"), "purpos"),
     "time without colon": (lambda t: t.replace('{at: "09:00"', '{at: "9.00"'), "at"),
-    "arrival without time": (lambda t: t.replace("at: 2026-12-08 09:30", "at: 2026-12-08"),
+    "arrival without time": (lambda t: t.replace("at: 2026-12-14 09:30", "at: 2026-12-14"),
                              "arrival.at"),
-    "schedule key not a date": (lambda t: t.replace("  2026-12-09:", "  next day:"),
+    "schedule key not a date": (lambda t: t.replace("  2026-12-15:", "  next day:"),
                                 "next day"),
 }
 
@@ -209,6 +231,8 @@ def test_schema_accepts_what_the_model_accepts(schema: dict[str, Any], policy: P
     text = (EXAMPLE.read_text(encoding="utf-8")
             .replace("diet: [halal, no-alcohol]", "diet: halal")
             .replace("where: Meeting room 1,", "where: 101,")
-            .replace("gifts: [Silk scarf with company logo, Longjing tea]", "gifts:"))
+            .replace("gifts: [Embroidered silk lanyard set, Biluochun tea]", "gifts:"))
+    assert text.count("\n") == EXAMPLE.read_text(encoding="utf-8").count("\n")
+    assert "diet: halal" in text and "where: 101," in text and "gifts:\n" in text
     assert _errors(schema, text) == []
     Visit.model_validate(load_yaml(text).data, context={"policy": policy})

@@ -1,29 +1,47 @@
-"""The real site: mkdocs build --strict of the repository, both languages, as users get it."""
+"""The real site: mkdocs build --strict of the fixture project, both languages, as users get it.
+
+The site is the session build of ``conftest.built_site`` (the repository's docs, theme and
+configuration with the fixture visits and policy). The checks on ``guide/tiers`` and
+``guide/preparation`` read handbook pages: they test the policy-table markers and the language
+switch, which those pages are the real users of.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_PROJECT, TODAY, fixture_visits
 from sitebuild import copy_project, mkdocs_build, search_index
 
+from generator.load import load_visit
+from generator.models import Policy, Visit
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    # A confidential visit, to check it stays out of listings and search.
-    secret = (project / "visits" / "2026-12-08-acme-de.yml").read_text(encoding="utf-8")
-    secret = (secret.replace("ACME GmbH", "Nordlicht AG")
-              .replace("confidential: false", "confidential: true"))
-    (project / "visits" / "2026-12-15-nordlicht-de.yml").write_text(secret, encoding="utf-8")
-    out = project / "site"
-    result = mkdocs_build(project, out)
-    assert result.returncode == 0, result.stderr
+PACKETS = [p.stem for p in fixture_visits()]
+MAIN = "2026-12-14-lumina-it"          # the fixture with every section
+CONFIDENTIAL = "2026-12-02-andes-br"
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path) -> Path:
+    return built_site
+
+
+@pytest.fixture(scope="module")
+def visits(policy: Policy) -> dict[str, Visit]:
+    out = {}
+    for path in fixture_visits():
+        loaded = load_visit(path, policy, FIXTURE_PROJECT)
+        assert loaded.model is not None, [p.format() for p in loaded.problems]
+        out[path.stem] = loaded.model
     return out
 
 
-PACKETS = ["2026-12-08-acme-de", "2027-01-19-nusantara-id", "2026-11-10-volga-ru"]
+def test_the_named_fixtures_exist(visits: dict[str, Visit]) -> None:
+    assert MAIN in visits and not visits[MAIN].confidential
+    assert visits[CONFIDENTIAL].confidential
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
@@ -34,46 +52,65 @@ def test_packet_pages_exist(site: Path, prefix: str, stem: str) -> None:
     assert (site / prefix / "visits" / f"{stem}.ics").is_file()
 
 
-def test_packet_content_in_both_languages(site: Path) -> None:
-    zh = (site / "visits" / "2026-12-08-acme-de" / "index.html").read_text(encoding="utf-8")
-    en = (site / "en" / "visits" / "2026-12-08-acme-de" / "index.html").read_text("utf-8")
-    for needle in ["一览", "日程", "来访人员", "我方人员", "饮食要求", "任务清单", "Hans Müller",
-                   "Wristband line tour", "老正兴", "需要处理"]:
+def test_packet_content_in_both_languages(site: Path, visits: dict[str, Visit]) -> None:
+    # as a reader sees it: Markdown escapes such as &#45; resolved
+    zh = html.unescape((site / "visits" / MAIN / "index.html").read_text(encoding="utf-8"))
+    en = html.unescape((site / "en" / "visits" / MAIN / "index.html").read_text("utf-8"))
+    visit = visits[MAIN]
+    principal = visit.principal
+    assert principal is not None
+    tour = next(i for _d, _n, i in visit.items() if i.tour == "production-line")
+    banquet = next(i for _d, _n, i in visit.items() if i.meal == "banquet")
+    assert banquet.where
+    for needle in ["一览", "日程", "来访人员", "我方人员", "饮食要求", "任务清单", principal.name,
+                   tour.what, banquet.where, "需要处理"]:
         assert needle in zh, needle
     for needle in ["At a glance", "Schedule", "Visitors", "Hosts", "Dietary needs", "Checklist",
-                   "Hans Müller", "Needs attention"]:
+                   principal.name, "Needs attention"]:
         assert needle in en, needle
     assert '<html lang="zh"' in zh and '<html lang="en"' in en
 
 
-def test_visits_index_lists_upcoming_then_past(site: Path) -> None:
+def test_visits_index_lists_upcoming_then_past(site: Path, visits: dict[str, Visit]) -> None:
     index = (site / "visits" / "index.html").read_text(encoding="utf-8")
     upcoming, past = index.split('id="已结束"')
-    assert upcoming.index("ACME") < upcoming.index("Nusantara")
-    assert "Volga" in past and "Volga" not in upcoming
+    listed = {s: v for s, v in visits.items() if not v.confidential}
+    coming = [s for s, v in sorted(listed.items(), key=lambda sv: sv[1].arrival.at)
+              if v.departure.at.date() >= TODAY]
+    gone = [s for s, v in listed.items() if v.departure.at.date() < TODAY]
+    assert len(coming) >= 2 and gone, "the fixtures have upcoming and past visits"
+    positions = [upcoming.index(f'href="{stem}/"') for stem in coming]
+    assert positions == sorted(positions), "upcoming visits are in date order"
+    for stem in gone:
+        assert f'href="{stem}/"' in past and stem not in upcoming
 
 
-def test_search_index_has_packets_and_chinese_terms(site: Path) -> None:
+def test_search_index_has_packets_and_chinese_terms(site: Path, visits: dict[str, Visit],
+                                                    policy: Policy) -> None:
     zh = search_index(site)
-    acme = [d for d in zh if d["location"].startswith("visits/2026-12-08-acme-de/")]
-    assert acme, "the packet is searchable"
-    text = " ".join(d["text"] + d["title"] for d in acme).replace("\u200b", "")
-    assert "老正兴" in text  # a Chinese term from the visit file
-    assert "清真" in text    # a Chinese label from the catalogue
+    main = [d for d in zh if d["location"].startswith(f"visits/{MAIN}/")]
+    assert main, "the packet is searchable"
+    text = " ".join(d["text"] + d["title"] for d in main).replace("\u200b", "")
+    banquet = next(i for _d, _n, i in visits[MAIN].items() if i.meal == "banquet")
+    assert banquet.where and banquet.where in text  # a Chinese term from the visit file
+    assert any(word == "halal" for v in visits[MAIN].visitors for word in v.diet)
+    assert policy.diets["halal"].name.zh in text   # a Chinese label from the policy
     en = search_index(site / "en")
-    assert any(d["location"].startswith("visits/2026-12-08-acme-de/") for d in en)
+    assert any(d["location"].startswith(f"visits/{MAIN}/") for d in en)
 
 
-def test_confidential_packet_is_built_but_hidden(site: Path) -> None:
-    page = site / "visits" / "2026-12-15-nordlicht-de" / "index.html"
+def test_confidential_packet_is_built_but_hidden(site: Path, visits: dict[str, Visit]) -> None:
+    page = site / "visits" / CONFIDENTIAL / "index.html"
     html = page.read_text(encoding="utf-8")
     assert "保密来访" in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
+    company = visits[CONFIDENTIAL].client.company
+    slug = CONFIDENTIAL[len("2026-12-02-"):]
     for folder in (site, site / "en"):
-        assert not [d for d in search_index(folder) if "nordlicht" in d["location"]]
-        assert "Nordlicht" not in (folder / "visits" / "index.html").read_text("utf-8")
-        assert "nordlicht" not in (folder / "sitemap.xml").read_text("utf-8")
-        assert "Nordlicht" not in (folder / "visits" / "visits.ics").read_text("utf-8")
+        assert not [d for d in search_index(folder) if slug in d["location"]]
+        assert company not in (folder / "visits" / "index.html").read_text("utf-8")
+        assert slug not in (folder / "sitemap.xml").read_text("utf-8")
+        assert company not in (folder / "visits" / "visits.ics").read_text("utf-8")
 
 
 def test_language_switcher_stays_on_the_page(site: Path) -> None:
@@ -85,17 +122,20 @@ def test_language_switcher_stays_on_the_page(site: Path) -> None:
     assert re.search(r'href="\./\.\./"\s+hreflang="zh"', home)
 
 
-def test_policy_tables_are_rendered(site: Path) -> None:
+def test_policy_tables_are_rendered(site: Path, policy: Policy) -> None:
     tiers = (site / "guide" / "tiers" / "index.html").read_text(encoding="utf-8")
-    assert "公司贵客" in tiers and "500 CNY" in tiers and "<!-- policy" not in tiers
+    first = next(iter(policy.tiers.values()))
+    assert first.name.zh in tiers and f"{first.meal_cap} {policy.currency}" in tiers
+    assert "<!-- policy" not in tiers
     table = tiers.split("<table>")[1].split("</table>")[0]
     assert "policy/reception.yml" not in table  # the note after the marker is not a row
     prep = (site / "en" / "guide" / "preparation" / "index.html").read_text(encoding="utf-8")
-    assert "5 days before arrival" in prep and "Dress the showroom" in prep
+    dressing = next(t for t in policy.tasks if t.id == "showroom-dressing")
+    assert (dressing.due.anchor, dressing.due.amount, dressing.due.unit) == ("arrival", -5, "d")
+    assert "5 days before arrival" in prep and dressing.text.en.split(":")[0] in prep
 
 
-def test_broken_visit_stops_the_build_and_keeps_the_old_site(tmp_path: Path,
-                                                               site: Path) -> None:
+def test_broken_visit_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     broken = project / "visits" / "2026-12-20-broken.yml"
     broken.write_text("client: {company: X, country: Germany}\n", encoding="utf-8")

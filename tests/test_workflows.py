@@ -2,7 +2,10 @@
 
 The CI files are linted with actionlint (GitHub) and with the vendored GitHub / GitLab schemas
 of check-jsonschema; the commands they run (``handbook check``, then ``handbook build``) are
-read from the files and run here, so the tests and CI cannot drift apart.
+read from the files and run here, so the tests and CI cannot drift apart. They run in a copy of
+the fixture project made a git repository (each visit file committed at its own known time),
+so the packets' "last update" dates can be checked against git. The checks on ``guide/tiers``
+read a handbook page and docs/owners.yml: they test edit links and owners on a real page.
 """
 
 from __future__ import annotations
@@ -18,16 +21,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import ROOT
+from sitebuild import copy_project, git, workflow_commands
 
+from generator.project import Paths
 from generator.yamlload import load_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 GITLAB = ROOT / ".gitlab-ci.yml"
 BIN = Path(sys.executable).parent
-# What every pipeline runs after `make test`, in this order.
+# What every pipeline runs after `make test`, in this order; review pipelines (pull and merge
+# requests) then build the preview that opens from a folder, and attach that.
 PIPELINE = ["handbook check", "handbook build"]
+PREVIEW = "handbook build --preview"
+PREVIEW_DIR = "site-preview"
 REPO_URL = "https://github.com/example-co/reception-handbook"
+VISITS = Paths(ROOT).visits.relative_to(ROOT).as_posix()
 
 
 def _yaml(path: Path) -> Any:
@@ -60,8 +69,10 @@ def _commands(lines: list[str]) -> list[str]:
 
 
 def _github_commands(workflow: str, job: str) -> list[str]:
-    return _commands([line for step in _steps(workflow, job) if "run" in step
-                      for line in _lines(step["run"])])
+    commands = _commands([line for step in _steps(workflow, job) if "run" in step
+                          for line in _lines(step["run"])])
+    assert commands == workflow_commands(WORKFLOWS / workflow, job)  # one reading, two helpers
+    return commands
 
 
 def _uses(workflow: str, job: str) -> dict[str, dict[str, Any]]:
@@ -137,9 +148,11 @@ def test_gitlab_schema_catches_mistakes(tmp_path: Path) -> None:
 
 # What the workflows do -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("workflow", "job"), [("check.yml", "check"), ("publish.yml", "build")])
-def test_github_workflows_run_the_pipeline(workflow: str, job: str) -> None:
-    assert _github_commands(workflow, job) == ["make test", *PIPELINE]
+@pytest.mark.parametrize(("workflow", "job", "review"),
+                         [("check.yml", "check", True), ("publish.yml", "build", False)])
+def test_github_workflows_run_the_pipeline(workflow: str, job: str, review: bool) -> None:
+    assert _github_commands(workflow, job) == ["make test", *PIPELINE,
+                                               *([PREVIEW] if review else [])]
     checkout = _uses(workflow, job)["actions/checkout"]
     assert checkout.get("fetch-depth") == 0, "the git dates need the full history"
     assert _uses(workflow, job)["actions/setup-python"]["python-version"] == "3.11"
@@ -148,11 +161,11 @@ def test_github_workflows_run_the_pipeline(workflow: str, job: str) -> None:
     assert lines.index("make test") < lines.index('echo "$PWD/.venv/bin" >> "$GITHUB_PATH"')
 
 
-def test_check_runs_on_pull_requests_and_uploads_the_site() -> None:
+def test_check_runs_on_pull_requests_and_uploads_the_preview() -> None:
     workflow = _yaml(WORKFLOWS / "check.yml")
     assert "pull_request" in workflow["on"]
     upload = _uses("check.yml", "check")["actions/upload-artifact"]
-    assert upload["path"].rstrip("/") == "site"
+    assert upload["path"].rstrip("/") == PREVIEW_DIR
 
 
 def test_publish_deploys_main_to_pages() -> None:
@@ -173,32 +186,53 @@ def test_gitlab_runs_the_pipeline() -> None:
     config = _yaml(GITLAB)
     assert str(config["variables"]["GIT_DEPTH"]) == "0"
     test, pages = config["test"], config["pages"]
-    assert _commands(_lines(test["script"])) == ["make test", *PIPELINE]
+    assert _commands(_lines(test["script"])) == ["make test", *PIPELINE, PREVIEW]
     assert _commands(_lines(pages["script"])) == ["make test", *PIPELINE]
     assert "merge_request_event" in str(test["rules"])
     assert "CI_DEFAULT_BRANCH" in str(pages["rules"])
     assert _lines(pages["script"])[-1] == "mv site public"
     assert pages["artifacts"]["paths"] == ["public"]
-    assert [p.rstrip("/") for p in test["artifacts"]["paths"]] == ["site"]
+    assert [p.rstrip("/") for p in test["artifacts"]["paths"]] == [PREVIEW_DIR]
 
 
-# The pipeline itself, on this repository ------------------------------------------------------
+# The pipeline itself, on a copy of the project ----------------------------------------------
+
+# Each fixture visit file gets its own commit, an hour and a minute apart from the previous one.
+FIRST_COMMIT = dt.datetime(2026, 11, 2, 9, 15, 7, tzinfo=ZoneInfo("Asia/Shanghai"))
+
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Run the workflows' commands, as written there, building into a temporary folder."""
-    target = tmp_path_factory.mktemp("pipeline") / "site"
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project as a git repository: the handbook first, then one commit per visit."""
+    target = copy_project(tmp_path_factory.mktemp("pipeline") / "project")
+    git(target, "init", "-q", "-b", "main")
+    visits = sorted((target / "visits").glob("*.yml"))
+    git(target, "add", "--", *(p.name for p in target.iterdir() if p.name != "visits"))
+    git(target, "commit", "-q", "-m", "handbook", when=FIRST_COMMIT.isoformat())
+    for n, path in enumerate(visits, start=1):
+        when = FIRST_COMMIT + dt.timedelta(hours=n, minutes=n)
+        git(target, "add", "--", path.relative_to(target).as_posix())
+        git(target, "commit", "-q", "-m", f"visit {path.stem}", when=when.isoformat())
+    return target
+
+
+@pytest.fixture(scope="module")
+def site(project: Path) -> Iterator[Path]:
+    """Run the workflow's commands, as written there, in the project, as CI does."""
     for command in _github_commands("check.yml", "check"):
         if command == "make test":
             continue  # that is this test run
         program, *args = command.split()
         tool = _tool(program)
         assert tool, f"{program} is not installed: pip install -e '.[dev]'"
-        if args == ["build"]:
-            args += ["--site-dir", str(target)]
-        run = _run(tool, *args)
+        run = _run(tool, *args, cwd=project)
         assert run.returncode == 0, f"`{command}` failed:\n{run.stdout}\n{run.stderr}"
-    yield target
+    yield project / "site"
+
+
+def test_pipeline_fills_the_folder_it_uploads(site: Path, project: Path) -> None:
+    upload = _uses("check.yml", "check")["actions/upload-artifact"]
+    assert (project / upload["path"].rstrip("/") / "index.html").is_file()
 
 
 def _page(site: Path, path: str) -> str:
@@ -221,19 +255,23 @@ def _facts(html: str) -> str:
     return " ".join(text.split())
 
 
-def _commit_time(path: Path) -> str | None:
+def _commit_time(repo: Path, path: Path) -> str | None:
     """The time of day (Shanghai) of the last commit of *path*, or None if it has none."""
-    run = _run("git", "log", "-1", "--format=%at", "--", str(path))
+    run = _run("git", "log", "-1", "--format=%at", "--", str(path), cwd=repo)
     if run.returncode != 0 or not run.stdout.strip():
         return None
     stamp = dt.datetime.fromtimestamp(int(run.stdout), ZoneInfo("Asia/Shanghai"))
     return stamp.strftime("%H:%M:%S")
 
 
-def test_pipeline_builds_both_languages(site: Path) -> None:
+def test_pipeline_builds_both_languages(site: Path, project: Path) -> None:
     assert (site / "index.html").is_file()
     assert (site / "en" / "index.html").is_file()
-    assert (site / "visits" / "2026-12-08-acme-de" / "index.html").is_file()
+    stems = [p.stem for p in (project / "visits").glob("*.yml")]
+    assert stems
+    for stem in stems:
+        assert (site / "visits" / stem / "index.html").is_file()
+        assert (site / "en" / "visits" / stem / "index.html").is_file()
 
 
 @pytest.mark.parametrize(("lang", "prefix"), [("zh", ""), ("en", "en/")])
@@ -247,9 +285,10 @@ def test_handbook_pages_link_to_their_source(site: Path, lang: str, prefix: str)
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_packets_link_to_their_visit_file(site: Path, prefix: str) -> None:
-    stems = sorted(p.stem for p in (ROOT / "visits").glob("*.yml"))
-    assert stems
+def test_packets_link_to_their_visit_file(site: Path, project: Path, prefix: str) -> None:
+    stems = sorted(p.stem for p in (project / "visits").glob("*.yml"))
+    assert len(stems) >= 2
+    shown_times = set()
     for stem in stems:
         html = _page(site, f"{prefix}visits/{stem}")
         assert _edit_link(html) == f"{REPO_URL}/edit/main/visits/{stem}.yml"
@@ -257,14 +296,17 @@ def test_packets_link_to_their_visit_file(site: Path, prefix: str) -> None:
         shown = re.search(r'git-revision-date-localized-plugin-date" title="[^"]*?'
                           r'(\d\d:\d\d:\d\d)', _aside(html))
         assert shown, _aside(html)
-        committed = _commit_time(ROOT / "visits" / f"{stem}.yml")
-        if committed is not None:
-            assert shown.group(1) == committed
+        committed = _commit_time(project, project / "visits" / f"{stem}.yml")
+        assert committed is not None, f"{stem}.yml was committed by the fixture"
+        assert shown.group(1) == committed
+        shown_times.add(shown.group(1))
+    assert len(shown_times) == len(stems), "each packet shows its own file's commit"
 
 
 def test_packet_owner_is_the_account_owner(site: Path) -> None:
-    assert "Owner: Sales · 李娜" in _facts(_page(site, "en/visits/2026-12-08-acme-de"))
-    assert "负责部门：销售部 · 李娜" in _facts(_page(site, "visits/2026-12-08-acme-de"))
+    # the fixture's account owner, 吴芳, is in sales
+    assert "Owner: Sales · 吴芳" in _facts(_page(site, "en/visits/2026-12-14-lumina-it"))
+    assert "负责部门：销售部 · 吴芳" in _facts(_page(site, "visits/2026-12-14-lumina-it"))
 
 
 # pre-commit -----------------------------------------------------------------------------------
@@ -307,6 +349,7 @@ def test_codeowners_routes_every_area() -> None:
     owners = {parts[0]: parts[1:] for parts in lines}
     for area in ("/visits/", "/policy/", "/docs/", "/generator/"):
         assert owners.get(area), f"no owner for {area}"
-        assert (ROOT / area.strip("/")).is_dir()
+        # a folder of the repository; visits/ may be absent (git keeps no empty folder)
+        assert (ROOT / area.strip("/")).is_dir() or area == f"/{VISITS}/"
         assert all(o.startswith("@") for o in owners[area])
     assert len({tuple(owners[a]) for a in ("/visits/", "/policy/", "/docs/", "/generator/")}) == 4
