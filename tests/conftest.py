@@ -63,6 +63,17 @@ def visit_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Chromium (every test that uses a "
+                                       "`browser` fixture gets it)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def policy() -> Policy:
     """The fixture copy of the reception policy (not the file management edits)."""

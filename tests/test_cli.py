@@ -82,7 +82,7 @@ def test_check_reports_errors_of_all_files(tmp_path: Path, project: Path) -> Non
     result = handbook("check", str(a), str(b), cwd=project)
     assert result.returncode == 1
     assert "a.yml:1:1: error [schema] client: required field 'client' is missing." in result.stdout
-    assert "b.yml:2:1: error [schema] this is not valid YAML" in result.stdout
+    assert "b.yml:1:10: error [schema] this is not valid YAML" in result.stdout
 
 
 def test_check_missing_path(project: Path) -> None:
