@@ -120,7 +120,9 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
     result.problems.extend(marker_problems(paths.docs, paths.root))
     result.problems.extend(policy_link_problems(policy, paths.docs))
     added = first_added(paths.visits) if history is True else (history or None)
-    targets = visit_files(files if files is not None else [paths.visits])
+    # No visits/ folder (git keeps no empty folder) is no visit, not an unreadable file.
+    default = [paths.visits] if paths.visits.is_dir() else []
+    targets = visit_files(files if files is not None else default)
     scanned = paths.visits if files is None else None  # only a whole folder has strays
     result.problems.extend(folder_problems(scanned, targets, paths.root))
     for path in targets:
