@@ -42,4 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site-preview .handbook-build-* .pytest_cache .mypy_cache .ruff_cache

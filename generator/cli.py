@@ -327,7 +327,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe_output() -> None:
+    """Never fail on printing: a terminal that is not UTF-8 gets \\u escapes for the rest."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_output()
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
