@@ -212,6 +212,19 @@ def test_head_title_of_a_generated_page_is_never_unescaped(meta: dict[str, Any])
     assert Document(head).text("title") == [f"{TITLE_PAYLOAD} - Site"]
 
 
+def test_head_title_from_a_heading_is_never_unescaped() -> None:
+    # A handbook page titled by its first heading: MkDocs gives that title as HTML.
+    theme = Theme(name="material", custom_dir=str(ROOT / "theme" / "overrides"))
+    template = theme.get_env().get_template("main.html")
+    heading = "Use <code>&lt;/title&gt;&lt;script&gt;</code> &amp; more"
+    page = SimpleNamespace(meta={}, title=heading, is_homepage=False,
+                           file=SimpleNamespace(generated_by=None))
+    context = template.new_context({"page": page, "config": {"site_name": "Site"}})
+    head = "".join(template.blocks["htmltitle"](context)).strip()
+    assert Document(head).text("title") == ["Use </title><script> & more - Site"]
+    assert [e.tag for e in Document(head).elements] == ["title"]
+
+
 @pytest.fixture(scope="module")
 def renderer(policy: Policy) -> Renderer:
     return Renderer(ROOT / "theme" / "packet", load_catalogue(ROOT / "theme" / "messages.yml"),
