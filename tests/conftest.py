@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +65,74 @@ def visit_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
+# Modules that build every project they look at from tests/fixtures (copy_project, their own
+# corpora). The guard below proves in every run that they read no user content, so the nested
+# runs of tests/test_pull_request.py may leave them out without hiding a dependency.
+HERMETIC = {"test_fuzz", "test_hostile", "test_agreement", "test_offline", "test_build_safety",
+            "test_outputs_escaped"}
+# Content users edit, which no test may read in-process (subprocesses run on copies).
+USER_CONTENT = (ROOT / "visits", ROOT / "policy")
+# The one module that reads it on purpose: it copies the repository to play a pull request.
+READS_CONTENT = {"test_pull_request"}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Chromium (every test that uses a "
                                        "`browser` fixture gets it)")
+    config.addinivalue_line("markers", "hermetic: reads only fixtures (see conftest.HERMETIC)")
+    config.addinivalue_line("markers", "content_lint: checks the content users edit on purpose "
+                                       "(a rule any content must meet, not a fact of today's)")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if item.module is not None and item.module.__name__ in HERMETIC:
+            item.add_marker(pytest.mark.hermetic)
+
+
+class _ContentReads:
+    """An audit hook that records every file opened under USER_CONTENT while it is on."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.opened: list[str] = []
+        sys.addaudithook(self)
+
+    def __call__(self, event: str, args: tuple[object, ...]) -> None:
+        if not self.on or event not in ("open", "os.listdir", "os.scandir") or not args:
+            return
+        target = args[0]
+        if not isinstance(target, str | os.PathLike):
+            return
+        try:
+            path = Path(os.fsdecode(target)).resolve()
+        except (OSError, ValueError):
+            return
+        if any(path == root or root in path.parents for root in USER_CONTENT):
+            self.opened.append(str(path))
+
+
+_READS = _ContentReads()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_content(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that reads visits/ or policy/ of the repository: users change them."""
+    module = request.module.__name__ if request.module is not None else ""
+    if module in READS_CONTENT or request.node.get_closest_marker("content_lint"):
+        yield
+        return
+    _READS.opened.clear()
+    _READS.on = True
+    try:
+        yield
+    finally:
+        _READS.on = False
+    assert not _READS.opened, (
+        f"{request.node.nodeid} read content users edit (use the fixture project): "
+        f"{sorted(set(_READS.opened))[:5]}")
 
 
 @pytest.fixture(scope="session")

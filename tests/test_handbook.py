@@ -136,6 +136,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@pytest.mark.content_lint
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in ../shared/seeds beside the repo")
 def test_no_sentence_is_copied_from_the_seeds() -> None:
     """No run of 14 Chinese characters (punctuation ignored) is shared with a seed.

@@ -86,11 +86,13 @@ def _check_jsonschema() -> str:
 
 # The committed file -------------------------------------------------------------------------
 
+@pytest.mark.content_lint  # the committed schema follows the committed policy
 def test_committed_schema_is_current(repository_policy: Policy) -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == render(repository_policy), (
         "schema/visit.schema.json is stale: run `handbook schema` and commit the result")
 
 
+@pytest.mark.content_lint  # the committed schema follows the committed policy
 def test_schema_check_passes_on_the_repository(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOT)
@@ -98,6 +100,7 @@ def test_schema_check_passes_on_the_repository(monkeypatch: pytest.MonkeyPatch,
     assert "up to date" in capsys.readouterr().out
 
 
+@pytest.mark.content_lint  # the committed schema follows the committed policy
 def test_schema_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOT)
@@ -110,6 +113,7 @@ def test_schema_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.
     assert main(["schema", "--check", "-o", str(tmp_path / "missing.json")]) == 1
 
 
+@pytest.mark.content_lint  # the committed schema follows the committed policy
 def test_schema_command_writes_the_committed_text(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)

@@ -48,7 +48,7 @@ def test_owners_that_are_not_yaml(project: Path) -> None:
     (project / "docs" / "owners.yml").write_text('"**": admin\nguide/**: [\n',
                                                  encoding="utf-8")
     found = errors(project)
-    assert len(found) == 1 and found[0].startswith("docs/owners.yml:3:1: error")
+    assert len(found) == 1 and found[0].startswith("docs/owners.yml:2:1: error")
 
 
 def test_unknown_policy_marker(project: Path) -> None:

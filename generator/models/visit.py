@@ -34,6 +34,7 @@ _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _OFFSET = re.compile(r"^([+-]?\d{1,3})\s*d$", re.IGNORECASE)
 
 
+@functools.cache
 def _country_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for country in pycountry.countries:
@@ -61,16 +62,26 @@ def parse_country(value: Any) -> str:
     )
 
 
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """Names and three-letter codes of the languages that have a two-letter code, lowercased."""
+    names: dict[str, str] = {}
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None)
+        if not code:
+            continue
+        for attr in ("name", "common_name", "inverted_name", "alpha_3", "bibliographic"):
+            value = getattr(language, attr, None)
+            if value:
+                names.setdefault(str(value).lower(), code)
+    return names
+
+
 def parse_language(value: Any) -> str:
     text = str(value).strip()
     if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()) is not None:
         return text.lower()
-    found = None
-    try:
-        found = pycountry.languages.lookup(text)
-    except LookupError:
-        found = None
-    code = getattr(found, "alpha_2", None)
+    code = _language_names().get(text.lower())
     hint = f" Did you mean '{code}'?" if code else ""
     raise PydanticCustomError(
         "language_code",
