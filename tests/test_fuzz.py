@@ -51,9 +51,9 @@ from generator.render import Renderer
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 SCALE = 10 if PROFILE == "long" else 1
-DATA_EXAMPLES = 2_000 * SCALE  # 2,000 + 1,000 + 2,000 = 5,000 files in `make test`
-LEAF_EXAMPLES = 1_000 * SCALE
-TEXT_EXAMPLES = 2_000 * SCALE
+DATA_EXAMPLES = 2_000 * SCALE  # 2,000 + 700 + 2,300 = 5,000 files in `make test`
+LEAF_EXAMPLES = 700 * SCALE  # the slowest: 70% of these files are valid and get rendered
+TEXT_EXAMPLES = 2_300 * SCALE
 PER_FILE_SECONDS = 5.0
 
 BASE_FILE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "_base.yml"
@@ -119,7 +119,6 @@ def deadline(seconds: float) -> Iterator[None]:
 
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 
 
 def run_pipeline(pipe: Pipeline, data: bytes, name: str = "2026-12-08-fuzz.yml") -> bool:
@@ -161,15 +160,12 @@ def run_pipeline(pipe: Pipeline, data: bytes, name: str = "2026-12-08-fuzz.yml")
     elif loaded.model is None:
         assert any(p.severity.value == "error" for p in problems), \
             "a file without a model has an error that says why"
-    for page in pages:
-        _, meta = mkdocs_meta.get_data(page)
+    for number, page in enumerate(pages):  # packet, index, packet, index
+        body, meta = mkdocs_meta.get_data(page)  # what MkDocs reads
         assert isinstance(meta.get("title"), str) and meta["title"].strip(), page[:500]
-        body = _FRONT_MATTER.sub("", page, count=1)
         assert "<" not in body, "raw HTML in a page: " + body[body.index("<") - 200:][:400]
-    packets = pages[0::2]
-    for packet in packets:
-        _, meta = mkdocs_meta.get_data(packet)
-        assert meta.get("packet", {}).get("stem") == path.stem, packet[:500]
+        if number % 2 == 0:
+            assert meta.get("packet", {}).get("stem") == path.stem, page[:500]
     return bool(pages)
 
 
