@@ -52,7 +52,7 @@ class Position:
 
 @dataclass(frozen=True)
 class Limits:
-    """How deep and how large a document may be once its aliases are expanded."""
+    """How deep a document may nest, and how many values its aliases may bring in."""
 
     max_depth: int = 40
     max_values: int = 20_000
@@ -92,15 +92,19 @@ class _Loader(Composer, SafeConstructor, Resolver, _Parser):
         Resolver.__init__(self)
         self.limits = limits
         self._depth = 0
-        self._count = 0
+        self._count = 0  # values composed so far, aliases counted as what they expand to
+        self._expanded = 0  # of which aliases brought in
         self._sizes: dict[int, int] = {}  # id(node) -> values it expands to, once composed
         self._explicit: set[int] = set()  # ids of scalars written with an explicit tag
 
     # Composing ------------------------------------------------------------------------------
 
-    def _spend(self, amount: int, mark: Any) -> None:
+    def _expand(self, amount: int, mark: Any) -> None:
+        """An alias brings in *amount* values; a large file without aliases is not limited
+        here (the file-size limit bounds it)."""
         self._count += amount
-        if self._count > self.limits.max_values:
+        self._expanded += amount
+        if self._expanded > self.limits.max_values:
             raise _LimitError(f"the file's aliases (*name) expand to more than "
                               f"{self.limits.max_values:,} values", mark,
                               "write the values out instead of repeating aliases of aliases")
@@ -119,7 +123,7 @@ class _Loader(Composer, SafeConstructor, Resolver, _Parser):
                 raise _LimitError(f"the alias *{event.anchor} refers to itself "
                                   f"(it stands inside &{event.anchor})", event.start_mark,
                                   f"remove *{event.anchor} from inside &{event.anchor}")
-            self._spend(size, event.start_mark)
+            self._expand(size, event.start_mark)
             return target
         event = self.peek_event()
         assert event is not None
@@ -129,7 +133,7 @@ class _Loader(Composer, SafeConstructor, Resolver, _Parser):
                               NESTED_FIX)
         self._depth += 1
         before = self._count
-        self._spend(1, event.start_mark)
+        self._count += 1
         anchor = event.anchor  # a later anchor of the same name replaces the earlier one
         self.descend_resolver(parent, index)
         if self.check_event(ScalarEvent):
