@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_build.py 50 500     # other sizes
 
 It copies the project to a temporary folder, adds N synthetic visit files (variations of the
-examples), then measures in separate processes:
+fixture visits in tests/fixtures/project/visits), then measures in separate processes:
   check  - handbook check (load, validate, derive, run the checks) of every file
   build  - the full strict build of both languages (what CI publishes)
 and prints wall time and peak memory (max RSS) for each. Targets (on the 2-core CI machine):
@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["docs", "visits", "policy", "theme", "mkdocs.yml", "mkdocs.en.yml", "mkdocs.base.yml"]
+COPIED = ["docs", "policy", "theme", "mkdocs.yml", "mkdocs.en.yml", "mkdocs.base.yml"]
+# The synthetic visits vary the test fixtures, not visits/ (content users change or empty).
+SAMPLES = ROOT / "tests" / "fixtures" / "project" / "visits"
 DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 TARGETS = {"check": (15.0, None), "build": (120.0, 2048.0)}  # seconds, MiB at 1000 visits
 
@@ -37,7 +39,8 @@ def make_project(target: Path, visits: int) -> None:
             shutil.copytree(source, target / name)
         else:
             shutil.copy2(source, target / name)
-    examples = sorted((ROOT / "visits").glob("*.yml"))
+    (target / "visits").mkdir()
+    examples = sorted(SAMPLES.glob("*.yml"))
     for n in range(visits):
         example = examples[n % len(examples)]
         text = example.read_text(encoding="utf-8")

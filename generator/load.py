@@ -62,8 +62,8 @@ def _load_model(path: Path, name: str, model: type[M],
             return Loaded(path, name, None, None, sink.problems)
         source = read_yaml(path)
     except YamlSyntaxError as error:
-        message = f"this is not valid YAML: {error.reason}." if error.syntax \
-            else f"{error.reason[0].upper()}{error.reason[1:]}."
+        message = (f"this is not valid YAML: {error.reason}." if error.syntax
+                   else f"{error.reason}.")
         sink.problems.append(Problem(name, error.position.line, error.position.column,
                                      field_path(error.path), message, error.fix))
         return Loaded(path, name, None, None, sink.problems)

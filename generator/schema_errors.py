@@ -38,6 +38,8 @@ def _found(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "'true'" if value else "'false'"
     text = str(value)
     return f"'{text if len(text) <= 60 else text[:59] + '…'}'"
 

@@ -85,6 +85,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The longest tests first, so that the workers of pytest-xdist finish together.
+    items.sort(key=lambda item: item.module is None
+               or item.module.__name__ not in READS_CONTENT)
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)

@@ -133,10 +133,20 @@ def _tail(result: subprocess.CompletedProcess[str]) -> str:
     return f"\n--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-4000:]}"
 
 
-@pytest.mark.parametrize("change", [add_two_visits_and_delete_one, delete_every_visit],
-                         ids=["two-added-one-deleted", "all-deleted"])
-def test_a_sales_pull_request_passes_the_check_workflow(
-        tmp_path: Path, change: Callable[[Path], tuple[list[str], list[str]]]) -> None:
+# One class per case: pytest-xdist (--dist loadscope) runs each class on a worker of its own,
+# and conftest schedules them first, as they are the longest tests of the suite.
+class TestTwoVisitsAddedOneDeleted:
+    def test_the_check_workflow_passes(self, tmp_path: Path) -> None:
+        play_pull_request(tmp_path, add_two_visits_and_delete_one)
+
+
+class TestEveryVisitDeleted:
+    def test_the_check_workflow_passes(self, tmp_path: Path) -> None:
+        play_pull_request(tmp_path, delete_every_visit)
+
+
+def play_pull_request(tmp_path: Path,
+                      change: Callable[[Path], tuple[list[str], list[str]]]) -> None:
     project = tracked_copy(tmp_path / "clone")
     git(project, "checkout", "-q", "-b", "sales/visits")
     added, deleted = change(project)
@@ -151,7 +161,7 @@ def test_a_sales_pull_request_passes_the_check_workflow(
     assert commands[0] == "make test" and "handbook check" in commands
     for command in commands:
         if command == "make test":
-            args = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+            args = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0",
                     "--basetemp", str(tmp_path / "nested-tmp"), "-m", NESTED_DESELECTED]
         else:
             program, *rest = command.split()

@@ -45,7 +45,16 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+def _not_text(value: Any, what: str) -> None:
+    if isinstance(value, dict | list):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        standard = "ISO 3166 country" if what == "country" else "ISO 639-1 language"
+        raise PydanticCustomError(f"{what}_code", f"found {kind}, which is not a two-letter "
+                                  f"{standard} code.", {})
+
+
 def parse_country(value: Any) -> str:
+    _not_text(value, "country")
     text = str(value).strip()
     if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()) is not None:
         return text.upper()
@@ -78,6 +87,7 @@ def _language_names() -> dict[str, str]:
 
 
 def parse_language(value: Any) -> str:
+    _not_text(value, "language")
     text = str(value).strip()
     if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()) is not None:
         return text.lower()
@@ -95,9 +105,9 @@ def check_year(value: dt.date) -> dt.date:
     """Dates of a visit lie in this century: year 0001 or 9999 is a typing mistake."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise PydanticCustomError(
-            "visit_year", "found the year {year}; dates in a visit file lie between "
-            "{first} and {last}.", {"year": f"{value.year:04d}", "first": FIRST_YEAR,
-                                    "last": LAST_YEAR})
+            "visit_year", "found '{date}', whose year is not between {first} and {last}.",
+            {"date": f"{value.year:04d}-{value.month:02d}-{value.day:02d}",
+             "first": FIRST_YEAR, "last": LAST_YEAR})
     return value
 
 
@@ -124,10 +134,22 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+# A region alone is not a zone: suggest its best-known zone rather than the closest spelling.
+_REGION_EXAMPLES = {"asia": "Asia/Shanghai", "europe": "Europe/Berlin",
+                    "america": "America/New_York", "africa": "Africa/Lagos",
+                    "australia": "Australia/Sydney", "pacific": "Pacific/Auckland",
+                    "etc": "Etc/UTC", "indian": "Indian/Maldives", "atlantic": "Atlantic/Azores"}
+
+
 def check_time_zone(value: str) -> str:
     if value not in time_zone_names():
-        close = did_you_mean(value, time_zone_names())
-        hint = f" Did you mean '{close}'?" if close else ""
+        region = value.strip().strip("/").lower()
+        if region in _REGION_EXAMPLES:
+            hint = (f" It names a region, not a zone: write the zone, e.g. "
+                    f"'{_REGION_EXAMPLES[region]}'.")
+        else:
+            close = did_you_mean(value, time_zone_names())
+            hint = f" Did you mean '{close}'?" if close else ""
         raise PydanticCustomError(
             "time_zone", "found '{found}', which is not a time zone name.{hint}",
             {"found": value, "hint": hint})
