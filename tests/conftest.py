@@ -139,6 +139,20 @@ def _no_user_content(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, once per test worker (see tests/browsing.py)."""
+    from browsing import HAVE_CHROMIUM, NO_CHROMIUM, launch
+
+    if not HAVE_CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def policy() -> Policy:
     """The fixture copy of the reception policy (not the file management edits)."""
     loaded = load_policy(FIXTURE_POLICY, FIXTURE_PROJECT)

@@ -7,21 +7,17 @@ segmentation, works in a browser.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import HAVE_CHROMIUM, search, serve
 from conftest import FIXTURE_VISITS
 
 from generator.yamlload import load_yaml
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM,
                                 reason="Debian's chromium is not installed (apt-get install "
                                        "chromium); .ci/run installs it")
 PHONE = {"width": 390, "height": 844}
@@ -30,24 +26,8 @@ MAIN = "2026-12-14-lumina-it"   # the fixture packet with every section
 
 @pytest.fixture(scope="module")
 def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture
@@ -92,20 +72,6 @@ def test_language_switch_keeps_the_page(page: Any, base_url: str) -> None:
 ])
 def test_search(page: Any, base_url: str, lang: str, query: str, expected: str) -> None:
     page.goto(base_url + lang)
-    page.locator("label.md-header__button[for='__search']").click()
-    box = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item a")
-    # Material reacts to key presses, which neither fill() nor typing Chinese characters
-    # sends, and loads its index in a web worker: enter the text, press End as a keyboard
-    # would, and again if the page was not ready yet.
-    for _ in range(10):
-        box.fill(query)
-        box.press("End")
-        try:
-            results.first.wait_for(timeout=3000)
-            break
-        except Exception:  # playwright's TimeoutError
-            continue
-    assert results.count() > 0, f"no search results for {query!r}"
-    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    hrefs = search(page, query)
+    assert hrefs, f"no search results for {query!r}"
     assert any(expected in h for h in hrefs), hrefs

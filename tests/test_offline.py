@@ -7,7 +7,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -18,11 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
+from browsing import HAVE_CHROMIUM, search
 from conftest import TODAY, visit_data
 from sitebuild import copy_project, mkdocs_build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+browser_only = pytest.mark.skipif(not HAVE_CHROMIUM,
                                   reason="Debian's chromium is not installed (apt-get install "
                                          "chromium); .ci/run installs it")
 # A visit of the tests' own, so that a packet with a known word exists whatever visits/ holds.
@@ -116,19 +115,6 @@ def _serve(site: Path, prefix: str = "/") -> str:
     return f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 class Recorder:
     """A browser tab that records the URL of every request it (and its workers) makes."""
 
@@ -147,23 +133,6 @@ def tab(browser: Any) -> Iterator[Recorder]:
     recorder = Recorder(browser)
     yield recorder
     recorder.close()
-
-
-def _search(page: Any, query: str) -> list[str]:
-    """Type *query* in the search box and return the result links (retrying as a user would
-    while the index loads in its worker)."""
-    box = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item a")
-    box.click()
-    for _ in range(10):
-        box.fill(query)
-        box.press("End")
-        try:
-            results.first.wait_for(timeout=3000)
-            break
-        except Exception:  # playwright's TimeoutError
-            continue
-    return [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
 
 
 def _switch_language(page: Any, lang: str) -> None:
@@ -224,7 +193,7 @@ def test_the_site_requests_only_its_own_host(site: Path, tab: Recorder) -> None:
         with page.expect_navigation():
             _first_packet(page).click()
         assert _is_a_page(page) and "/visits/" in page.url
-        hrefs = _search(page, WORD)
+        hrefs = search(page, WORD, open_box=False)
         assert any(f"visits/{STEM}/" in h for h in hrefs), hrefs
     page.wait_for_load_state("networkidle")
     assert any(url.endswith("search/search_index.json") for url in tab.requests), tab.requests
@@ -280,7 +249,7 @@ def test_preview_works_from_file_urls(preview: Path, tab: Recorder) -> None:
 
     for lang in ("", "en/"):
         page.goto(root + lang + "index.html")
-        hrefs = _search(page, WORD)
+        hrefs = search(page, WORD, open_box=False)
         ours = [h for h in hrefs if f"visits/{STEM}.html" in h]
         assert ours, hrefs
         with page.expect_navigation():

@@ -11,15 +11,11 @@ that prints a page title prints a hostile one) and read both as files and in Chr
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
-import http.server
 import json
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import zoneinfo
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -31,6 +27,7 @@ import icalendar
 import markdown
 import pytest
 import yaml
+from browsing import serve
 from conftest import ROOT, TODAY
 from mkdocs.theme import Theme
 from mkdocs.utils.meta import get_data
@@ -43,8 +40,6 @@ from generator.i18n import load_catalogue
 from generator.load import load_visit
 from generator.models import Policy
 from generator.render import Renderer, front_matter
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # Each payload, if it ever became markup, would call alert, log to the console or set a
 # data attribute with the marker XSS. No underscores or asterisks: Markdown fields would
@@ -546,29 +541,8 @@ INSPECT = """() => {
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+    with serve(site) as url:
+        yield url
 
 
 class Tab:
