@@ -10,10 +10,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import signal
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -31,6 +34,26 @@ FIXTURE_VISITS = FIXTURE_PROJECT / "visits"
 FIXTURE_POLICY = FIXTURE_PROJECT / "policy" / "reception.yml"
 # Set in the nested test runs of tests/test_pull_request.py (which then skips itself).
 NESTED_ENV = "HANDBOOK_NESTED"
+
+
+class Hang(BaseException):
+    """Not an Exception, so that no `except Exception` in the code under test hides it."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`Hang` in the main thread if the block takes longer than *seconds*."""
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise Hang(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def fixture_visits() -> list[Path]:

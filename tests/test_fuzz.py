@@ -25,17 +25,14 @@ import datetime as dt
 import functools
 import os
 import re
-import signal
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
 import yaml
-from conftest import TODAY
+from conftest import TODAY, deadline
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils import meta as mkdocs_meta
@@ -100,22 +97,6 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
                        Renderer(base.paths.templates, base.catalogue, base.policy.model))
 
 
-class Hang(BaseException):
-    """Not an Exception, so that no `except Exception` in the code under test hides it."""
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    def expired(signum: int, frame: FrameType | None) -> None:
-        raise Hang(f"one file took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9")

@@ -21,18 +21,15 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, Hang, deadline
 from sitebuild import copy_project
 
 from generator.problems import Problem, Severity, format_report
@@ -187,24 +184,6 @@ CORPUS_CASES = corpus_cases()
 GENERATED_CASES = generated_cases()
 
 
-class Hang(BaseException):
-    """Not an Exception, so that no `except Exception` in the code under test hides it."""
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise :class:`Hang` in the main thread if the block takes longer than *seconds*."""
-
-    def expired(signum: int, frame: FrameType | None) -> None:
-        raise Hang(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ import icalendar
 import markdown
 import pytest
 import yaml
-from browsing import serve
+from browsing import search, serve
 from conftest import ROOT, TODAY
 from mkdocs.theme import Theme
 from mkdocs.utils.meta import get_data
@@ -611,18 +611,9 @@ def test_in_chromium_the_visits_index_shows_the_titles(
 @pytest.mark.parametrize("lang", LANGS)
 def test_in_chromium_search_results_show_the_text(tab: Tab, base_url: str, lang: str) -> None:
     tab.page.goto(f"{base_url}{LANGS[lang]}")
-    box = tab.page.locator("input.md-search__input")
-    box.click()  # on a wide screen the search box is in the header
-    results = tab.page.locator(".md-search-result__item")
-    for _ in range(10):  # see tests/test_browser.py: key presses, a worker loading the index
-        box.fill(SEARCH_WORD)
-        box.press("End")
-        try:
-            results.first.wait_for(timeout=3000)
-            break
-        except Exception:  # playwright's TimeoutError
-            continue
-    assert results.count() > 0, f"no search results for {SEARCH_WORD!r}"
+    # on a wide screen the search box is in the header
+    assert search(tab.page, SEARCH_WORD, open_box=False), \
+        f"no search results for {SEARCH_WORD!r}"
     tab.page.wait_for_timeout(300)
     tab.inspect()
     # the index separates Chinese words with zero-width spaces (Material's jieba segmentation)
