@@ -58,8 +58,10 @@ def inline(value: object) -> Markup:
                           for ch in text))
 
 
-_HEADING = re.compile(r"^(\s{0,3})(#{1,6})(\s)", re.MULTILINE)
-_SETEXT = re.compile(r"^(\s{0,3})(=+|-{2,})\s*$", re.MULTILINE)
+# A line of = or - under a paragraph makes it a heading, also inside quotes and lists.
+_SETEXT = re.compile(r"^([ \t>]*)(=+|-+)[ \t]*$", re.MULTILINE)
+_ABBREVIATION = re.compile(r"^([ \t>]*)\*\[", re.MULTILINE)  # *[term]: … defines an abbreviation
+_EMOJI = re.compile(r":([a-z0-9_+-]+):")  # :smile: would become an image from a CDN
 _UNSAFE_LINK = re.compile(r"(?i)(\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|data|file):")
 
 
@@ -68,8 +70,13 @@ def block(value: object, *, indent: str = "") -> Markup:
     text = str(value).replace("\r\n", "\n").strip("\n")
     text = _UNSAFE_LINK.sub(lambda m: f"{m.group(1)}#unsafe-{m.group(2).lower()}-", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", text)
-    text = _SETEXT.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    # Every # as a character reference: a heading needs one at the start of a line, also in
+    # a quote, a list item or an admonition, and "#1 supplier" is a heading to Markdown.
+    text = text.replace("#", "&#35;")
+    text = _SETEXT.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2)[0])};{m.group(2)[1:]}", text)
+    text = _ABBREVIATION.sub(lambda m: f"{m.group(1)}&#42;[", text)
+    text = text.replace("[TOC]", "&#91;TOC]")  # the table-of-contents marker
+    text = _EMOJI.sub(lambda m: f"&#58;{m.group(1)}:", text)
     text = text.replace("{", "&#123;")
     if indent:
         text = "\n".join(indent + line if line.strip() else "" for line in text.split("\n"))

@@ -24,8 +24,10 @@ import markdown  # type: ignore[import-untyped]
 from . import escape
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-# The site's extensions that can create links or images (mkdocs.base.yml).
-EXTENSIONS = ["abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables"]
+# The site's Markdown extensions that can hold or create links and images (mkdocs.base.yml):
+# a link inside an admonition or a details block is a link all the same.
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html",
+              "tables", "pymdownx.details", "pymdownx.superfences"]
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,24 @@ def _as_written(target: str) -> str:
     return _NEUTRALISED.sub(lambda m: f"{m.group(1)}:", target)
 
 
+class TooDeep(Exception):
+    """The Markdown nests so deeply that converting it exhausts the recursion limit."""
+
+
 def unsafe_links(text: str) -> list[Link]:
-    """Every image, and every link whose target is not an http(s), mailto or tel address."""
-    if "[" not in text:  # every link and image needs a bracket once raw HTML is escaped
-        return []
+    """Every image, and every link whose target is not an http(s), mailto or tel address.
+
+    Give all the Markdown fields of one page together: a reference link in one field may be
+    defined in another, as on the page. Raises :class:`TooDeep` for Markdown that the build
+    could not convert either.
+    """
     converter = _converter()
     converter.reset()
-    html = converter.convert(str(escape.block(text)))
+    try:
+        html = converter.convert(str(escape.block(text)))
+    except RecursionError:
+        converter.reset()
+        raise TooDeep from None
     collector = _Collector()
     collector.feed(html)
     collector.close()

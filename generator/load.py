@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .links import unsafe_links
+from .links import TooDeep, unsafe_links
 from .models import Policy, Visit
 from .models.visit import time_zone_names
 from .problems import (
@@ -53,6 +53,10 @@ def _load_model(path: Path, name: str, model: type[M],
                 max_bytes: int | None = None) -> Loaded[M]:
     sink = ProblemSink(name)
     try:
+        if not path.is_file():  # a device or a pipe would never end; a folder is no file
+            sink.add((), "is not a regular file, so it cannot be a visit file.",
+                     "give the path of a .yml file, or of the folder that holds them")
+            return Loaded(path, name, None, None, sink.problems)
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             sink.add((), f"the file is larger than the policy's limit of {max_bytes:,} bytes "
@@ -194,23 +198,31 @@ def _check_policy(policy: Policy, sink: ProblemSink, loaded: Loaded[Policy]) -> 
 
 
 def visit_files(paths: list[Path]) -> list[Path]:
-    """Expand folders to the visit files inside them, sorted; files are kept as given."""
+    """Expand folders to the visit files inside them, sorted; files are kept as given, each
+    once (the same file named twice is checked once)."""
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not _is_visit(path):
             out.extend(sorted(p for p in path.iterdir() if p.is_file() and _is_visit(p)))
         else:
             out.append(path)
-    return out
+    seen: set[Path] = set()
+    unique = []
+    for path in out:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def _is_visit(path: Path) -> bool:
     return path.suffix.lower() in VISIT_SUFFIXES and not path.name.startswith((".", "_"))
 
 
-# A packet's address is visits/<file name>/: letters (any script), digits, - _ . only, so that
-# the address needs no escaping and every link to it works.
-_STEM = re.compile(r"^[^\W_][\w.-]*$")
+# A packet's address is visits/<file name>/: letters (any script), digits, - and _ only, so
+# that the address needs no escaping, and no name ends like a generated file (x.ics, x.html).
+_STEM = re.compile(r"^[^\W_][\w-]*$")
 RESERVED_STEMS = ("index", "visits")  # visits/index.md and visits/visits.ics are generated
 
 
@@ -224,7 +236,7 @@ def name_problems(path: Path, root: Path | None = None) -> list[Problem]:
                         "rename the file as YYYY-MM-DD-company.yml, e.g. "
                         "2026-12-08-acme-gmbh.yml")]
     if not _STEM.match(stem):
-        bad = sorted({c for c in stem if not (c.isalnum() or c in "-_.")})
+        bad = sorted({c for c in stem if not (c.isalnum() or c in "-_")})
         shown_chars = " ".join(repr(c) for c in bad) or "its first character"
         return [Problem(shown, 1, 1, "", f"the file name '{path.name}' has characters a page "
                         f"address cannot hold as they are: {shown_chars}.",
@@ -261,16 +273,58 @@ def folder_problems(folder: Path | None, files: list[Path],
 def load_visit(path: Path, policy: Policy, root: Path | None = None) -> Loaded[Visit]:
     loaded = _load_model(path, display_path(path, root), Visit, {"policy": policy},
                          max_bytes=policy.limits.max_file_bytes)
+    sized = True
     if loaded.source is not None and isinstance(loaded.source.data, dict):
         sink = ProblemSink(loaded.name, loaded.source)
         check_schedule_days(loaded.source.data, sink)
+        sized = check_lengths(loaded.source.data, policy, sink)
         loaded.problems.extend(sink.problems)
     if loaded.model is not None:
         sink = ProblemSink(loaded.name, loaded.source)
         check_visit(loaded.model, policy, sink)
-        check_links(loaded.model, sink)
+        if sized:  # Markdown beyond the limits is not converted, not even to check it
+            check_links(loaded.model, sink)
         loaded.problems.extend(sink.problems)
     return loaded
+
+
+def _is_markdown(path: PathKey) -> bool:
+    return (path in (("client", "background"), ("notes",))
+            or (len(path) == 4 and path[0] == "schedule" and path[3] == "notes"))
+
+
+def _strings(data: object, path: PathKey) -> list[tuple[PathKey, str]]:
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [s for key, value in data.items() for s in _strings(value, (*path, _key(key)))]
+    if isinstance(data, list):
+        return [s for i, value in enumerate(data) for s in _strings(value, (*path, i))]
+    return []
+
+
+def check_lengths(data: dict[Any, Any], policy: Policy, sink: ProblemSink) -> bool:
+    """Text within the policy's limits (a page is built in time); False when a limit is hit."""
+    limits = policy.limits
+    ok = True
+    brackets = 0
+    for path, text in _strings(data, ()):
+        markdown = _is_markdown(path)
+        limit = limits.max_markdown_chars if markdown else limits.max_text_chars
+        if markdown:
+            brackets += text.count("[")
+        if len(text) > limit:
+            ok = False
+            sink.add(path, f"is {len(text):,} characters long, more than the {limit:,} a "
+                     f"{'Markdown field' if markdown else 'one-line text'} may hold.",
+                     "shorten it; long documents belong in a shared folder, linked with "
+                     "[text](https://…)" if markdown else "shorten it; put details in notes")
+    if ok and brackets > limits.max_markdown_brackets:
+        ok = False
+        sink.add(("notes",), f"the Markdown fields hold {brackets:,} square brackets, more than "
+                 f"the {limits.max_markdown_brackets:,} a visit file may hold.",
+                 "remove the brackets that are not links (a link is [text](https://…))")
+    return ok
 
 
 def check_schedule_days(data: dict[Any, Any], sink: ProblemSink) -> None:
@@ -307,29 +361,43 @@ def _day_of(key: object) -> dt.date | None:
 
 
 def check_links(visit: Visit, sink: ProblemSink) -> None:
-    """Links and images in the Markdown fields, judged on the HTML they become."""
-    fields: list[tuple[PathKey, str | None]] = [
-        (("client", "background"), visit.client.background), (("notes",), visit.notes)]
+    """Links and images in the Markdown fields, judged on the HTML they become.
+
+    The fields are converted together, as one page holds them all (a reference link may be
+    defined in another field), and each finding is placed in the field that holds it.
+    """
+    fields: list[tuple[PathKey, str]] = [
+        (path, text) for path, text in (
+            (("client", "background"), visit.client.background), (("notes",), visit.notes))
+        if text]
     for day, items in visit.schedule.items():
         fields.extend((("schedule", str(day), index, "notes"), item.notes)
-                      for index, item in enumerate(items))
-    for path, text in fields:
-        if not text:
-            continue
-        for found in unsafe_links(text):
-            where = _locate(sink.source, path, found.target)
-            if found.image:
-                message = (f"has an image ('{_clip(found.target)}'); packets show no images, "
-                           "which would load from another site.")
-                fix = "remove the image, or link to it with [text](https://…)"
-            else:
-                message = (f"has a link to '{_clip(found.target)}', which is not a web address; "
-                           "links in a visit file must start with https://, http://, mailto: "
-                           "or tel:.")
-                fix = ("write the full address (https://…); to point at a handbook page, name "
-                       "the page in words")
-            sink.problems.append(Problem(sink.file, where.line, where.column, field_path(path),
-                                         message, fix))
+                      for index, item in enumerate(items) if item.notes)
+    if not fields:
+        return
+    try:
+        found_links = unsafe_links("\n\n".join(text for _, text in fields))
+    except TooDeep:
+        path = max(fields, key=lambda f: len(f[1]))[0]
+        sink.add(path, "nests lists, quotes or blocks so deeply that the page cannot be built.",
+                 "write it flatter: a visit's notes need only a few levels")
+        return
+    for found in found_links:
+        needle = found.target.lower()
+        path = next((p for p, text in fields if needle and needle in text.lower()), fields[0][0])
+        where = _locate(sink.source, path, found.target)
+        if found.image:
+            message = (f"has an image ('{_clip(found.target)}'); packets show no images, "
+                       "which would load from another site.")
+            fix = "remove the image, or link to it with [text](https://…)"
+        else:
+            message = (f"has a link to '{_clip(found.target)}', which is not a web address; "
+                       "links in a visit file must start with https://, http://, mailto: "
+                       "or tel:.")
+            fix = ("write the full address (https://…); to point at a handbook page, name "
+                   "the page in words")
+        sink.problems.append(Problem(sink.file, where.line, where.column, field_path(path),
+                                     message, fix))
 
 
 def _clip(text: str, limit: int = 60) -> str:

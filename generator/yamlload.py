@@ -4,7 +4,7 @@ Visit files are written by hand, so two YAML 1.1 surprises are switched off:
 
 * only ``true``/``false`` (any case) are booleans, so ``country: NO`` stays Norway and
   ``yes``/``on`` stay text;
-* ``14:00`` is text, not the base-60 integer 840.
+* ``14:00`` is text, not the base-60 integer 840, and ``0755`` is text, not octal 493.
 
 Every key and value gets a :class:`Position` under its *path*, a tuple of mapping keys and
 list indexes, so that validation errors can name the line and column they refer to.
@@ -199,7 +199,9 @@ _Loader.add_implicit_resolver(
 )
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    # YAML 1.2 integers: no octal from a leading zero (0755 stays text, as a flight number or
+    # 0500 for a budget should); 0o755 and 0x1F are the explicit forms.
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+)$"),
     list("-+0123456789"),
 )
 _Loader.add_implicit_resolver(

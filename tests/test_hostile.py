@@ -249,16 +249,37 @@ def test_check_refuses_the_file(project: Path, case: Case) -> None:
 
 
 def test_a_file_below_the_size_limit_is_read(project: Path) -> None:
-    """The limit refuses large files only: 900 kB of notes is a strange but legal visit."""
+    """The size limit refuses large files only: 900 kB of visitors' notes (each note within
+    the text limit) is a strange but legal visit."""
     base = base_text()
-    head, _ = base.split("notes: |\n", 1)
-    tail = "confidential: false\n"
-    line = "  " + "a long note " * 10 + "\n"
-    notes = line * ((900_000 - len(head.encode())) // len(line.encode()))
-    data = (head + "notes: |\n" + notes + tail).encode()
+    note = "a long note " * 80  # 960 characters, below the 1,000 of one-line text
+    visitor = f"  - name: Guest {{n}}\n    notes: {note}\n"
+    count = 900_000 // len(visitor.format(n=1000).encode())
+    visitors = "".join(visitor.format(n=n) for n in range(count))
+    data = _replace(base, "visitors:\n", "visitors:\n" + visitors).encode()
     assert 850_000 < len(data) < 1_000_000
     result = check_alone(project, "2026-12-08-long-notes.yml", data, seconds=10)
     assert not result.errors, format_report(result.problems, 2)
+
+
+def test_text_beyond_the_policy_limits_is_refused(project: Path) -> None:
+    """A page is built in time: one-line text up to 1,000 characters, Markdown up to 10,000,
+    and at most 500 square brackets in the Markdown fields together (the policy sets them)."""
+    base = base_text()
+    head, _ = base.split("notes: |\n", 1)
+    cases = {
+        "notes": (head + "notes: " + "x" * 10_001 + "\nconfidential: false\n",
+                  "is 10,001 characters long, more than the 10,000 a Markdown field may hold."),
+        "purpose": (_replace(base, "purpose:", "purpose: " + "y" * 1_001 + "\nx_purpose:"),
+                    "is 1,001 characters long, more than the 1,000 a one-line text may hold."),
+        "brackets": (head + "notes: '" + "[" * 501 + "'\nconfidential: false\n",
+                     "square brackets, more than the 500 a visit file may hold."),
+    }
+    for name, (text, phrase) in cases.items():
+        field = "notes" if name == "brackets" else name
+        result = check_alone(project, f"2026-12-08-limit-{name}.yml", text.encode(), seconds=5)
+        assert any(phrase in p.message and p.field == field for p in result.errors), \
+            format_report(result.problems, 2)
 
 
 def test_a_long_file_without_aliases_is_not_blamed_on_aliases(project: Path) -> None:

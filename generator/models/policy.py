@@ -168,6 +168,13 @@ class Limits(Strict):
     max_file_bytes: PositiveInt = Field(
         default=1_000_000, description="Largest visit file accepted, in bytes (a visit is a "
         "few KB).")
+    max_text_chars: PositiveInt = Field(
+        default=1_000, description="Longest one-line text (a name, a title, an item).")
+    max_markdown_chars: PositiveInt = Field(
+        default=10_000, description="Longest Markdown field (background, notes).")
+    max_markdown_brackets: PositiveInt = Field(
+        default=500, description="Most square brackets in a visit's Markdown fields together "
+        "(Markdown's link syntax slows down sharply with thousands of them).")
 
 
 class Policy(Strict):
