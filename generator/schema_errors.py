@@ -219,6 +219,8 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
         return f"found {_found(value)}, but text is expected.", "write plain text"
     if kind == "too_short":
         return "is empty.", "add at least one entry"
+    if kind == "blank_text":
+        return error["msg"], "write the text, or delete the line if the field is optional"
     if kind == "date_number":
         return error["msg"], "write the date as YYYY-MM-DD, e.g. 2026-12-08"
     if kind == "invalid_key":

@@ -112,6 +112,13 @@ CASES = [
      "put text that contains ': ' in quotes, or check the indentation of this line.",
      "fix the line shown (YAML needs spaces, not tabs, and quotes around text containing "
      "': ' or '#')"),
+    ("blank-purpose", "purpose: Audit", 'purpose: "\u3000\u200b "',
+     "visit.yml:5:10: error [schema] purpose: holds no visible text (only spaces or "
+     "invisible characters).", "write the text, or delete the line if the field is optional"),
+    ("full-width-time", 'at: "14:00"', 'at: "１４：００"',
+     "visit.yml:20:12: error [schema] schedule.2026-12-08[0].at: found '１４：００', written with "
+     "full-width digits or colon. Write the time with half-width characters, e.g. \"14:00\".",
+     'quote the time: at: "14:00"'),
     # cross-field rules of the contract
     ("departure-before-arrival", "at: 2026-12-09 18:00", "at: 2026-12-07 18:00",
      "visit.yml:11:7: error [schema] departure.at: departure (2026-12-07 18:00) is before "

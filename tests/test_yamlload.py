@@ -17,6 +17,8 @@ from generator.yamlload import Position, YamlSyntaxError, load_yaml
     ("pickup: true", True),
     ("pickup: False", False),
     ("budget: 1500", 1500),
+    ("number: 0755", "0755"),       # not octal 493: a flight number or a budget as written
+    ("budget: 0o17", 15),           # YAML 1.2's explicit octal
     ("budget: 12.5", 12.5),
     ("day: 2026-12-08", dt.date(2026, 12, 8)),
 ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 import zoneinfo
 from typing import Annotated, Any, Literal
 
@@ -156,10 +157,26 @@ def check_time_zone(value: str) -> str:
     return value
 
 
+def not_blank(value: str) -> str:
+    """Required text must show something: not only spaces or invisible characters."""
+    if not any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value):
+        raise PydanticCustomError("blank_text", "holds no visible text (only spaces or "
+                                  "invisible characters).", {})
+    return value
+
+
+Line = Annotated[str, Field(min_length=1), AfterValidator(not_blank)]
+
+
 def parse_time(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
     text = str(value).strip()
+    if text != unicodedata.normalize("NFKC", text) and _TIME.match(
+            unicodedata.normalize("NFKC", text)):
+        raise PydanticCustomError(  # typed with a Chinese input method: １４：００
+            "time_hhmm", "found '{found}', written with full-width digits or colon. Write "
+            "the time with half-width characters, e.g. \"14:00\".", {"found": text})
     match = _TIME.match(text)
     if not match:
         raise PydanticCustomError(
@@ -279,7 +296,7 @@ LocalDateTime = Annotated[
 
 
 class Client(Strict):
-    company: str = Field(min_length=1)
+    company: Line
     country: Country
     relationship: Relationship = "customer"
     background: str | None = Field(default=None, description="Markdown.")
@@ -302,14 +319,14 @@ class Departure(Strict):
 
 
 class Hotel(Strict):
-    name: str = Field(min_length=1)
+    name: Line
     check_in: VisitDate | None = None
     check_out: VisitDate | None = None
     paid_by: Literal["guest", "company"] = "guest"
 
 
 class Visitor(Strict):
-    name: str = Field(min_length=1)
+    name: Line
     title: str | None = None
     principal: bool = False
     languages: listify(Language) = Field(default_factory=list)  # type: ignore[valid-type]
@@ -318,7 +335,7 @@ class Visitor(Strict):
 
 
 class Host(Strict):
-    name: str = Field(min_length=1)
+    name: Line
     role: str | None = None
     dept: DeptKey
     languages: listify(Language) = Field(  # type: ignore[valid-type]
@@ -329,7 +346,7 @@ class Host(Strict):
 class Item(Strict):
     at: TimeOfDay
     to: TimeOfDay | None = None
-    what: str = Field(min_length=1)
+    what: Line
     where: str | None = None
     meal: Meal | None = None
     budget: Budget | None = Field(
@@ -342,7 +359,7 @@ class Item(Strict):
 
 
 class ChecklistItem(Strict):
-    task: str = Field(min_length=1)
+    task: Line
     owner: DeptKey
     due: Due
     done: bool = False
@@ -351,9 +368,9 @@ class ChecklistItem(Strict):
 class Visit(Strict):
     """One visit file."""
 
-    title: str | None = None
+    title: Line | None = None
     client: Client
-    purpose: str = Field(min_length=1)
+    purpose: Line
     tier: TierKey
     owner: str
     timezone: TimeZone | None = None
