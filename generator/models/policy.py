@@ -4,23 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .common import Strict, Text, listify
+from .vocabulary import (
+    ANCHORS,
+    DUE_UNITS,
+    Anchor,
+    DueUnit,
+    Meal,
+    Payer,
+    Relationship,
+    Tour,
+    default_catalogue,
+)
 
-Payer = Literal["guest", "company"]
+if TYPE_CHECKING:
+    from ..i18n import Catalogue
+
 Severity = Literal["error", "warning", "off"]
-Anchor = Literal["arrival", "departure", "item", "item-end"]
-TourKind = Literal["showroom", "office", "production-line", "sightseeing"]
-MealKind = Literal["breakfast", "lunch", "dinner", "banquet"]
-RelationshipKind = Literal[
-    "customer", "prospect", "dealer", "dealer-unsigned", "supplier", "government", "other"
-]
 
-_DUE = re.compile(r"^(arrival|departure|item-end|item)\s*(?:([+-]\d+)\s*(d|h|min))?$")
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regex of *words* (letters and hyphens, which need no escaping, also not in the JSON
+    Schema's regex dialect), longest first so that ``item-end`` is not read as ``item``."""
+    assert all(re.fullmatch(r"[a-z-]+", word) for word in words), words
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_DUE = re.compile(
+    rf"^({_alternatives(ANCHORS)})\s*(?:([+-]\d+)\s*({_alternatives(DUE_UNITS)}))?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -35,23 +51,20 @@ class DueSpec(Strict):
 
     anchor: Anchor
     amount: int = 0
-    unit: Literal["d", "h", "min"] = "d"
+    unit: DueUnit = "d"
 
-    def describe(self, lang: str) -> str:
-        names = {"zh": {"arrival": "抵达", "departure": "离开", "item": "活动开始",
-                        "item-end": "活动结束"},
-                 "en": {"arrival": "arrival", "departure": "departure", "item": "the item",
-                        "item-end": "the end of the item"}}[lang]
-        units = {"zh": {"d": "天", "h": "小时", "min": "分钟"},
-                 "en": {"d": "day", "h": "hour", "min": "minute"}}[lang]
-        anchor = names[self.anchor]
+    def describe(self, lang: str, catalogue: Catalogue | None = None) -> str:
+        """The due time in words, e.g. "5 days before arrival", from the catalogue's
+        ``due_*`` messages (the repository's catalogue when none is given)."""
+        if catalogue is None:
+            catalogue = default_catalogue()
+        anchor = catalogue.t(lang, f"due_anchor_{self.anchor}")
         if self.amount == 0:
-            return f"{anchor}时" if lang == "zh" else f"at {anchor}"
+            return catalogue.t(lang, "due_at", anchor=anchor)
         n = abs(self.amount)
-        if lang == "zh":
-            return f"{anchor}{'前' if self.amount < 0 else '后'} {n} {units[self.unit]}"
-        unit = units[self.unit] + ("s" if n != 1 else "")
-        return f"{n} {unit} {'before' if self.amount < 0 else 'after'} {anchor}"
+        unit = catalogue.t(lang, f"due_unit_{self.unit}_{'one' if n == 1 else 'other'}")
+        return catalogue.t(lang, "due_before" if self.amount < 0 else "due_after",
+                           anchor=anchor, n=n, unit=unit)
 
 
 def _parse_due(value: Any) -> Any:
@@ -92,15 +105,15 @@ class Condition(Strict):
     hotel: bool | None = Field(default=None, description="A hotel is booked.")
     hotel_paid_by: Payer | None = None
     gifts: bool | None = Field(default=None, description="The visit lists gifts.")
-    tour: listify(TourKind) = Field(  # type: ignore[valid-type]
+    tour: listify(Tour) = Field(  # type: ignore[valid-type]
         default_factory=list, description="A schedule item with one of these tours.")
-    meal: listify(MealKind) = Field(  # type: ignore[valid-type]
+    meal: listify(Meal) = Field(  # type: ignore[valid-type]
         default_factory=list, description="A schedule item with one of these meals.")
     tiers: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
     diets: listify(str) = Field(  # type: ignore[valid-type]
         default_factory=list, description="A visitor with one of these diets.")
     countries: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
-    relationships: listify(RelationshipKind) = Field(  # type: ignore[valid-type]
+    relationships: listify(Relationship) = Field(  # type: ignore[valid-type]
         default_factory=list)
     visitors_over: int | None = Field(default=None, description="More than N visitors.")
 

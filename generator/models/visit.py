@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 import zoneinfo
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pycountry
 from pydantic import (
@@ -21,13 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from ..problems import did_you_mean, quote_list
 from .common import Strict, listify
-
-Relationship = Literal[
-    "customer", "prospect", "dealer", "dealer-unsigned", "supplier", "government", "other"
-]
-Transport = Literal["flight", "train", "car", "other"]
-Meal = Literal["breakfast", "lunch", "dinner", "banquet"]
-Tour = Literal["showroom", "office", "production-line", "sightseeing"]
+from .vocabulary import Meal, Payer, Relationship, Tour, Transport
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -322,7 +316,7 @@ class Hotel(Strict):
     name: Line
     check_in: VisitDate | None = None
     check_out: VisitDate | None = None
-    paid_by: Literal["guest", "company"] = "guest"
+    paid_by: Payer = "guest"
 
 
 class Visitor(Strict):
