@@ -1,6 +1,9 @@
 """Handbook tables rendered from the policy, so the handbook and the checks share one source.
 
 A handbook page asks for a table with a marker line of its own, e.g. ``<!-- policy: tiers -->``.
+Every word of a table that is not policy data (column heads, conditions, due times) is a message
+of the catalogue (``theme/messages.yml``): the project's, passed by the plugin, or the
+repository's when a caller passes none.
 """
 
 from __future__ import annotations
@@ -12,53 +15,21 @@ from . import escape
 from .i18n import Catalogue, country_name
 from .models import Policy
 from .models.policy import Condition, Task
+from .models.vocabulary import default_catalogue
 
 MARKER = re.compile(r"^<!--\s*policy:\s*([a-z-]+)\s*-->\s*$", re.MULTILINE)
 
+# Column heads of each table: catalogue keys (theme/messages.yml), in column order.
 _HEAD = {
-    "tiers": {
-        "zh": ["级别", "适用客人", "接待人", "必须出席的部门", "餐费上限（每人每餐）", "住宿费用",
-               "用车", "礼品"],
-        "en": ["Tier", "For", "Received by", "Departments that must attend",
-               "Meal cap (per person per meal)", "Hotel paid by", "Car", "Gifts"],
-    },
-    "escorts": {
-        "zh": ["客人人数", "我方陪同人数"],
-        "en": ["Guests", "Our escorts"],
-    },
-    "vocabulary": {
-        "zh": ["字段", "可以写的词", "含义"],
-        "en": ["Field", "Words you can use", "Meaning"],
-    },
-    "lead-times": {
-        "zh": ["时间", "任务", "负责部门", "适用于"],
-        "en": ["When", "Task", "Owner", "Applies to"],
-    },
+    "tiers": ("table_tiers_tier", "table_tiers_for", "table_tiers_received_by",
+              "table_tiers_must_attend", "table_tiers_meal_cap", "table_tiers_hotel_paid_by",
+              "table_tiers_car", "table_tiers_gifts"),
+    "escorts": ("table_escorts_guests", "table_escorts_escorts"),
+    "vocabulary": ("table_vocabulary_field", "table_vocabulary_words",
+                   "table_vocabulary_meaning"),
+    "lead-times": ("table_lead_times_when", "table_lead_times_task", "table_lead_times_owner",
+                   "table_lead_times_applies_to"),
 }
-_ALWAYS = {"zh": "每次来访", "en": "every visit"}
-_LABELS: dict[str, dict[str, str | dict[str, str]]] = {
-    "zh": {"pickup": "需要接机", "send_off": "需要送机", "hotel": "预订了酒店",
-           "gifts": "有礼品", "tour": "日程有{v}", "meal": "日程有{v}", "tiers": "{v} 级",
-           "diets": "有{v}的客人", "countries": "来自{v}的客人", "relationships": "客户关系：{v}",
-           "visitors_over": "来访超过 {v} 人", "hotel_paid_by": "酒店由{v}支付",
-           "tour_v": {"showroom": "展厅参观", "office": "办公区参观",
-                      "production-line": "生产线参观", "sightseeing": "观光"},
-           "meal_v": {"breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐", "banquet": "宴请"},
-           "payer_v": {"guest": "客人", "company": "公司"}, "or": "、", "and": "；"},
-    "en": {"pickup": "pickup wanted", "send_off": "send-off wanted", "hotel": "hotel booked",
-           "gifts": "gifts listed", "tour": "a {v} on the schedule",
-           "meal": "a {v} on the schedule", "tiers": "tier {v}",
-           "diets": "a visitor with diet {v}", "countries": "visitors from {v}",
-           "relationships": "client relationship {v}", "visitors_over": "more than {v} visitors",
-           "hotel_paid_by": "hotel paid by the {v}",
-           "tour_v": {"showroom": "showroom visit", "office": "office tour",
-                      "production-line": "production-line tour", "sightseeing": "sightseeing"},
-           "meal_v": {"breakfast": "breakfast", "lunch": "lunch", "dinner": "dinner",
-                      "banquet": "banquet"},
-           "payer_v": {"guest": "guest", "company": "company"}, "or": " or ", "and": "; "},
-}
-_PAYER = {"zh": {"guest": "客人自付", "company": "公司支付"},
-          "en": {"guest": "the guest", "company": "the company"}}
 
 
 class UnknownTableError(KeyError):
@@ -75,9 +46,13 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _head(name: str, lang: str, catalogue: Catalogue) -> list[str]:
+    return [catalogue.t(lang, key) for key in _HEAD[name]]
+
+
 def tiers_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -> str:
-    del catalogue
-    sep = "、" if lang == "zh" else ", "
+    catalogue = catalogue or default_catalogue()
+    sep = catalogue.t(lang, "table_list_sep")
     rows = []
     for key, tier in policy.tiers.items():
         depts = sep.join(policy.departments[d].name(lang) for d in tier.must_attend
@@ -88,68 +63,69 @@ def tiers_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -
             escape.inline(tier.received_by(lang)),
             escape.inline(depts),
             f"{tier.meal_cap} {escape.inline(policy.currency)}",
-            _PAYER[lang][tier.hotel_paid_by],
+            catalogue.t(lang, f"table_tiers_payer_{tier.hotel_paid_by}"),
             escape.inline(tier.car(lang)),
             escape.inline(tier.gifts(lang)),
         ])
-    return _table(_HEAD["tiers"][lang], rows)
+    return _table(_head("tiers", lang, catalogue), rows)
 
 
 def escorts_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -> str:
-    del catalogue
+    catalogue = catalogue or default_catalogue()
     rows = []
     lower = 1
     for rule in policy.escorts:
         if rule.up_to is None:
-            guests = f"{lower} 人及以上" if lang == "zh" else f"{lower} or more"
+            guests = catalogue.t(lang, "table_escorts_open", lower=lower)
         elif rule.up_to == lower:
-            guests = f"{lower} 人" if lang == "zh" else f"{lower}"
+            guests = catalogue.t(lang, "table_escorts_one", n=lower)
         else:
-            guests = f"{lower}–{rule.up_to} 人" if lang == "zh" else f"{lower}–{rule.up_to}"
+            guests = catalogue.t(lang, "table_escorts_range", lower=lower, upper=rule.up_to)
         rows.append([guests, str(rule.escorts)])
         lower = (rule.up_to or lower) + 1
-    return _table(_HEAD["escorts"][lang], rows)
+    return _table(_head("escorts", lang, catalogue), rows)
 
 
-def describe_condition(condition: Condition, lang: str, policy: Policy) -> str:
+def describe_condition(condition: Condition, lang: str, policy: Policy,
+                       catalogue: Catalogue | None = None) -> str:
     """A task's condition in words, e.g. "a showroom visit on the schedule; tier A or B"."""
-    words = _LABELS[lang]
-    either = str(words["or"])
+    catalogue = catalogue or default_catalogue()
+
+    def t(key: str, **values: object) -> str:
+        return catalogue.t(lang, key, **values)
+
+    either = t("cond_or")
     parts: list[str] = []
     for name in ("pickup", "send_off", "hotel", "gifts"):
         value = getattr(condition, name)
         if value is True:
-            parts.append(str(words[name]))
+            parts.append(t(f"cond_{name}"))
         elif value is False:
-            parts.append(("不" if lang == "zh" else "no ") + str(words[name]))
-    for name, vocab in (("tour", "tour_v"), ("meal", "meal_v")):
+            parts.append(t("cond_not", v=t(f"cond_{name}")))
+    for name in ("tour", "meal"):  # the words' own labels: tour_showroom, meal_lunch, …
         values = getattr(condition, name)
         if values:
-            labels = words[vocab]
-            assert isinstance(labels, dict)
-            parts.append(str(words[name]).format(v=either.join(labels[v] for v in values)))
+            parts.append(t(f"cond_{name}", v=either.join(t(f"{name}_{v}") for v in values)))
     if condition.tiers:
-        parts.append(str(words["tiers"]).format(v=either.join(condition.tiers)))
+        parts.append(t("cond_tiers", v=either.join(condition.tiers)))
     if condition.diets:
         diets = [policy.diets[d].name(lang) if d in policy.diets else d for d in condition.diets]
-        parts.append(str(words["diets"]).format(v=either.join(diets)))
+        parts.append(t("cond_diets", v=either.join(diets)))
     if condition.countries:
         countries = [country_name(c.upper(), lang) for c in condition.countries]
-        parts.append(str(words["countries"]).format(v=either.join(countries)))
+        parts.append(t("cond_countries", v=either.join(countries)))
     if condition.relationships:
-        parts.append(str(words["relationships"]).format(v=either.join(condition.relationships)))
+        parts.append(t("cond_relationships", v=either.join(condition.relationships)))
     if condition.visitors_over is not None:
-        parts.append(str(words["visitors_over"]).format(v=condition.visitors_over))
+        parts.append(t("cond_visitors_over", v=condition.visitors_over))
     if condition.hotel_paid_by is not None:
-        payers = words["payer_v"]
-        assert isinstance(payers, dict)
-        parts.append(str(words["hotel_paid_by"]).format(v=payers[condition.hotel_paid_by]))
-    return str(words["and"]).join(parts) if parts else _ALWAYS[lang]
+        parts.append(t("cond_hotel_paid_by", v=t(f"payer_{condition.hotel_paid_by}")))
+    return t("cond_and").join(parts) if parts else t("cond_always")
 
 
 def lead_times_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -> str:
     """Every policy task: when it is due, what it is, who owns it and when it applies."""
-    del catalogue
+    catalogue = catalogue or default_catalogue()
     order = {"arrival": 0, "item": 1, "item-end": 1, "departure": 2}
 
     def minutes(task: Task) -> int:
@@ -160,15 +136,15 @@ def lead_times_table(policy: Policy, lang: str, catalogue: Catalogue | None = No
     for task in sorted(policy.tasks, key=minutes):
         owner = policy.departments[task.owner].name(lang) if task.owner in policy.departments \
             else task.owner
-        rows.append([escape.inline(task.due.describe(lang)), escape.inline(task.text(lang)),
-                     escape.inline(owner),
-                     escape.inline(describe_condition(task.when, lang, policy))])
-    return _table(_HEAD["lead-times"][lang], rows)
+        rows.append([escape.inline(task.due.describe(lang, catalogue)),
+                     escape.inline(task.text(lang)), escape.inline(owner),
+                     escape.inline(describe_condition(task.when, lang, policy, catalogue))])
+    return _table(_head("lead-times", lang, catalogue), rows)
 
 
 def vocabulary_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -> str:
     """The policy words a visit file may use, field by field."""
-    del catalogue
+    catalogue = catalogue or default_catalogue()
     rows: list[list[str]] = []
     for key, tier in policy.tiers.items():
         rows.append(["`tier`", f"`{key}`", escape.inline(tier.name(lang))])
@@ -179,7 +155,7 @@ def vocabulary_table(policy: Policy, lang: str, catalogue: Catalogue | None = No
         rows.append(["`visitors[].diet`", f"`{key}`", escape.inline(diet.restaurant(lang))])
     for task in policy.tasks:
         rows.append(["`done`", f"`{task.id}`", escape.inline(task.text(lang))])
-    return _table(_HEAD["vocabulary"][lang], rows)
+    return _table(_head("vocabulary", lang, catalogue), rows)
 
 
 TABLES: dict[str, Callable[[Policy, str, Catalogue | None], str]] = {
