@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .i18n import Catalogue
 from .models import Policy, Visit
+from .models.common import LANGUAGES
+from .models.vocabulary import default_catalogue
 from .problems import display_path, quote_list
 from .yamlload import YamlSyntaxError, read_yaml
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 OWNERS_FILE = Path("docs/owners.yml")
-LABELS = {"zh": "负责部门", "en": "Owner"}
 
 
 class OwnersError(Exception):
@@ -119,10 +121,17 @@ class Owners:
         return found
 
 
-def owner_meta(policy: Policy, dept: str, lang: str, person: str | None = None) -> dict[str, str]:
-    """What the page template shows: the label and the department's name (and a person)."""
+def owner_meta(policy: Policy, dept: str, lang: str, person: str | None = None,
+               catalogue: Catalogue | None = None) -> dict[str, str]:
+    """What the page template shows: the label and the department's name (and a person).
+
+    The label is the catalogue's ``owner_label`` (the repository's catalogue when none is
+    given), in English for a language the catalogue does not have.
+    """
     name = policy.departments[dept].name(lang)
-    return {"dept": dept, "label": LABELS.get(lang, LABELS["en"]),
+    label = (catalogue or default_catalogue()).t(lang if lang in LANGUAGES else "en",
+                                                   "owner_label")
+    return {"dept": dept, "label": label,
             "name": f"{name} · {person}" if person else name}
 
 
