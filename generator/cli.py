@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .problems import format_json, format_report
-from .project import TODAY_ENV, Paths, load_project
+from .project import Paths, load_project
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -189,15 +189,15 @@ def install_site(built: Path, target: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build both languages in the system's temporary folder, then move the site into place."""
-    from mkdocs.commands.build import build
+    """Validate once, build every language in the system's temporary folder (side by side),
+    then move the site into place."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+    from mkdocs.exceptions import ConfigurationError
+
+    from . import build
 
     _quiet_mkdocs()
     root = find_root()
-    if args.today:
-        os.environ[TODAY_ENV] = args.today
     os.environ[PREVIEW_ENV] = "true" if args.preview else "false"
     default = root / ("site-preview" if args.preview else "site")
     target = Path(args.site_dir).resolve() if args.site_dir else default
@@ -216,14 +216,20 @@ def cmd_build(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         try:
-            build(config)
-        except (Abort, ConfigurationError, PluginError) as error:
-            why = "" if "Aborted with" in str(error) else f": {error}"
-            print(f"build failed (see the messages above); {target} was left as it was{why}",
+            result = build.load(config, args.today)
+        except build.BuildFailed as error:
+            print(f"build failed: {error}", file=sys.stderr)
+            return 1
+        build.report(result)
+        if result.errors:
+            return 1
+        jobs = build.jobs_for(config, staging)
+        if not build.build_languages(jobs, result, strict=not args.no_strict):
+            print(f"build failed (see the messages above); {target} was left as it was",
                   file=sys.stderr)
             return 1
         try:
-            install_site(staging / "site", target)
+            install_site(build.assemble(jobs), target)
         except OSError as error:
             print(f"the site was built but could not be put in {target}: {error}",
                   file=sys.stderr)
@@ -242,11 +248,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _quiet_mkdocs()
     root = find_root()
-    if args.today:
-        os.environ[TODAY_ENV] = args.today
     os.environ[PREVIEW_ENV] = "false"
     try:
-        serve(root / CONFIG, root, args.dev_addr)
+        serve(root / CONFIG, root, args.dev_addr, today=args.today)
     except ConfigurationError as error:
         print(f"cannot serve: {error}", file=sys.stderr)
         return 1

@@ -1,28 +1,39 @@
-"""When each visit file was first added to git: the start of its lead time.
+"""When each visit file was first added to git and when it last changed, from one ``git log``.
 
-One ``git log`` call covers the whole visits folder. A file git does not know yet (new and
-uncommitted) counts as added today. Outside a git work tree nothing is known and the
-lead-time check is skipped.
+The first-added date starts a visit's lead time; the last-changed date is the packet's "last
+updated". One call covers the whole visits folder (newest commit first): the first date seen
+for a file is its last change, the last date seen its first addition. A file git does not know
+yet (new and uncommitted) counts as added and changed today. Outside a git work tree nothing is
+known: the lead-time check is skipped and packets show no date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def first_added(folder: Path) -> dict[str, dt.date] | None:
-    """Map of file name → date first committed, or ``None`` outside a git work tree."""
+@dataclass(frozen=True)
+class History:
+    added: dt.date
+    changed: dt.date
+
+
+def file_history(folder: Path) -> dict[str, History] | None:
+    """Map of file name → its history, or ``None`` outside a git work tree."""
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
                              capture_output=True, text=True, check=True, timeout=30)
         log = subprocess.run(
-            ["git", "log", "--diff-filter=A", "--format=%x00%as", "--name-only", "--", "."],
+            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--format=%x00%as",
+             "--name-only", "--", "."],
             cwd=folder, capture_output=True, text=True, check=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     root = Path(top.stdout.strip())
+    changed: dict[str, dt.date] = {}
     added: dict[str, dt.date] = {}
     day: dt.date | None = None
     for line in log.stdout.splitlines():
@@ -30,6 +41,6 @@ def first_added(folder: Path) -> dict[str, dt.date] | None:
             day = dt.date.fromisoformat(line[1:])
         elif line.strip() and day is not None:
             name = (root / line.strip()).name
-            # git log lists newest first: the last date seen is the first addition.
+            changed.setdefault(name, day)
             added[name] = day
-    return added
+    return {name: History(added[name], changed[name]) for name in changed}

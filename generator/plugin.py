@@ -1,23 +1,29 @@
-"""The MkDocs adapter: a thin layer over :mod:`generator.project`.
+"""The MkDocs adapter: a thin layer over :mod:`generator.project` and :mod:`generator.render`.
 
-* ``on_config`` loads and validates the policy and every visit file, and stops the build with
-  the full list of problems before MkDocs touches the site folder;
-* ``on_files`` adds the generated packets, the visits index and calendars as in-memory files;
-* ``on_page_markdown`` makes the title and description of generated pages HTML (escaped once,
-  see :func:`page_text_as_html`), expands policy tables and shows each page's summary;
-* ``on_post_build`` builds the other languages into sub-folders (one build per language);
+* ``on_config`` loads and validates the policy and every visit file (or takes the result the
+  ``handbook`` command loaded already, see :attr:`HandbookPlugin.preloaded`), and stops the
+  build with the full list of problems before MkDocs touches the site folder;
+* ``on_files`` adds one empty page per packet and the visits index, and the calendar files
+  (only in the build that writes them, see the ``calendars`` option);
+* ``on_page_markdown`` gives generated pages their title and description (escaped once, see
+  :func:`page_text_as_html`), expands policy tables and shows each handbook page's summary;
+* ``on_page_content`` puts the packet's HTML, rendered from the facts through the templates,
+  in place of the empty Markdown, with its table of contents; Material's search indexes it
+  from there (blocks marked ``data-search-exclude`` are left out);
+* ``on_post_build`` builds the other languages into sub-folders, when MkDocs runs alone
+  (``handbook build`` builds them side by side itself);
 * ``on_serve`` watches the visits, the policy, the templates and the other languages' docs.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build as mkdocs_build
+from markupsafe import Markup
 from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,18 +31,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
+from .derive import Facts
 from .escape import html_text
 from .policy_tables import UnknownTableError, expand_markers
 from .problems import Severity, format_report
-from .project import TODAY_ENV, Paths, Result, fingerprint, generated_pages, load_project
+from .project import Paths, Result, calendars, country_tips, listed, load_project
+from .render import Heading, Renderer, Site
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
-# The last loaded project, shared by the language builds of one `mkdocs build` or serve cycle.
-_LOADED: dict[tuple[object, ...], Result] = {}
-
 _H1 = re.compile(r"^# .+$", re.MULTILINE)
+INDEX = "visits/index.md"
+OVERRIDES = "handbook"   # templates in the theme's custom_dir/handbook/ replace the defaults
 
 
 def page_text_as_html(page: Page) -> None:
@@ -46,8 +55,8 @@ def page_text_as_html(page: Page) -> None:
     and the front matter's strings as they are (MkDocs' templates do not autoescape): in the
     head's ``<title>`` and ``<meta name="description">``, the header, the navigation, tabs and
     the previous/next footer; the search plugin indexes the title as HTML, which its script
-    shows with ``innerHTML``. So every top-level string of a generated page's front matter and
-    its title are replaced here, before any of them is read, by their HTML-escaped text as
+    shows with ``innerHTML``. So every top-level string of a generated page's meta and its
+    title are replaced here, before any of them is read, by their HTML-escaped text as
     :class:`~markupsafe.Markup`: printed as it is, it shows the text as written, and templates
     that escape (``| e``) leave it alone, so nothing is escaped twice. Never pipe these values
     through ``striptags`` (it unescapes: ``&lt;/title&gt;`` would become a live tag); the
@@ -60,6 +69,12 @@ def page_text_as_html(page: Page) -> None:
         page.title = html_text(page.title)
 
 
+def toc_tokens(headings: list[Heading]) -> list[Any]:
+    """Headings as the tokens MkDocs builds a table of contents from (``name`` is HTML)."""
+    return [{"level": h.level, "id": h.id, "name": str(html_text(h.title)),
+             "children": toc_tokens(h.children)} for h in headings]
+
+
 class HandbookConfig(base.Config):  # type: ignore[no-untyped-call]
     language = c.Choice(("zh", "en"), default="zh")
     policy = c.Type(str, default="policy/reception.yml")
@@ -68,6 +83,9 @@ class HandbookConfig(base.Config):  # type: ignore[no-untyped-call]
     messages = c.Type(str, default="theme/messages.yml")
     today = c.Optional(c.Type(str))
     alternates = c.Type(dict, default={})
+    # Where the calendar files are, relative to this site's root: empty means this build
+    # writes them (into visits/); the English site, at en/, links to the Chinese site's: ../
+    calendars = c.Type(str, default="")
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -77,49 +95,74 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def __init__(self) -> None:
         self.result: Result | None = None
+        # A result the caller loaded already (the handbook command, or the build of the other
+        # language): validated once, used by every language. Set it before the build.
+        self.preloaded: Result | None = None
+        # Whether on_post_build builds the alternates (MkDocs alone) or the caller does.
+        self.build_alternates = True
         self.root = Path.cwd()
         self._owners: Any = None
+        self._renderer: Renderer | None = None
+        self._packets: dict[str, Facts] = {}
+
+    # -- loading -------------------------------------------------------------------------
+
+    def paths(self, config: MkDocsConfig) -> Paths:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        return Paths(self.root, Path(self.config.policy), Path(self.config.visits_dir),
+                     Path(self.config.templates), Path(self.config.messages))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self._owners = None
-        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        paths = Paths(self.root, Path(self.config.policy), Path(self.config.visits_dir),
-                      Path(self.config.templates), Path(self.config.messages))
-        key = (paths, self.config.today, os.environ.get(TODAY_ENV), fingerprint(paths))
-        result = _LOADED.get(key)
-        if result is None:  # the other language's build of the same inputs loads nothing again
+        paths = self.paths(config)
+        result = self.preloaded
+        reported = result is not None and result.paths == paths  # the caller showed them
+        if result is None or not reported:
             result = load_project(paths, today=self.config.today)
-            _LOADED.clear()
-            _LOADED[key] = result
-        warnings = [p for p in result.problems if p.severity is Severity.WARNING]
         if result.errors:
             report = format_report(result.problems, result.checked)
             raise PluginError(f"the visit files or the policy have errors; nothing was "
                               f"built.\n{report}")
-        for problem in warnings:
-            log.info(problem.format())
+        for problem in [] if reported else result.problems:
+            if problem.severity is Severity.WARNING:
+                log.info(problem.format())
         self.result = result
+        assert result.policy.model is not None and result.catalogue is not None
+        search = [Path(config.theme.custom_dir) / OVERRIDES] if config.theme.custom_dir else []
+        self._renderer = Renderer([*search, paths.templates], result.catalogue,
+                                  result.policy.model)
+        self._icons = _Icons([Path(d) for d in config.theme.dirs])
         return config
+
+    # -- pages ---------------------------------------------------------------------------
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
-        for src_uri, content in generated_pages(self.result, self.config.language).items():
-            if files.get_file_from_path(src_uri) is not None:
+        existing = {file.src_uri for file in files}
+        self._packets = {f"visits/{facts.stem}.md": facts for facts in self.result.facts}
+        generated = [*self._packets, INDEX]
+        for src_uri in generated:
+            if src_uri in existing:
                 raise PluginError(f"docs/{self.config.language}/{src_uri} is generated from "
                                   "the visit files; remove or rename the file in docs.")
             # Packets are reached from the visits index, not the navigation (a nav listing
             # every packet would make the build quadratic in the number of visits).
-            inclusion = (InclusionLevel.INCLUDED if src_uri == "visits/index.md"
+            inclusion = (InclusionLevel.INCLUDED if src_uri == INDEX
                          else InclusionLevel.NOT_IN_NAV)
-            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+        if not self.config.calendars:
+            for name, content in calendars(self.result).items():
+                files.append(File.generated(config, f"visits/{name}", content=content))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         assert self.result is not None and self.result.policy.model is not None
-        if page.file.generated_by:
+        if page.file.generated_by and self._generated(page.file.src_uri):
+            self._page_meta(page)
             page_text_as_html(page)
+            return ""
         try:
             markdown = expand_markers(markdown, self.result.policy.model, self.config.language,
                                       self.result.catalogue)
@@ -127,23 +170,84 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"{page.file.src_uri}: unknown policy table '{error.args[0]}' "
                               "in a <!-- policy: … --> marker") from None
         summary = page.meta.get("description")
-        if summary and not page.file.generated_by:
+        if summary:
             markdown = _H1.sub(lambda m: f"{m.group(0)}\n\n{summary}\n{{ .page-summary }}\n",
                                markdown, count=1)
         return markdown
 
+    def _generated(self, src_uri: str) -> bool:
+        return src_uri == INDEX or src_uri in self._packets
+
+    def _page_meta(self, page: Page) -> None:
+        """Title, description and search settings of a generated page, from the facts."""
+        assert self.result is not None and self._renderer is not None
+        lang = self.config.language
+        facts = self._packets.get(page.file.src_uri)
+        catalogue = self._renderer.catalogue
+        if facts is None:
+            page.meta = {"title": catalogue.t(lang, "visits"),
+                         "description": catalogue.t(lang, "visits_intro")}
+            return
+        visit = facts.visit
+        page.meta = {"title": self._renderer.title(facts, lang),
+                     "description": self._renderer.description(facts, lang),
+                     "packet": {"stem": facts.stem, "confidential": visit.confidential}}
+        if visit.confidential:
+            page.meta["search"] = {"exclude": True}
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if not (page.file.generated_by and self._generated(page.file.src_uri)):
+            return html
+        assert self.result is not None and self._renderer is not None
+        site = self._site(page, files)
+        lang = self.config.language
+        facts = self._packets.get(page.file.src_uri)
+        if facts is None:
+            upcoming, past = listed(self.result)
+            rendered = self._renderer.index(upcoming, past, lang, self.result.today, site)
+        else:
+            rendered = self._renderer.packet(
+                facts, lang, today=self.result.today, zone=str(_zone(facts, self.result)),
+                notes=country_tips(self.result, facts, lang), site=site)
+        page.toc = get_toc(toc_tokens(rendered.toc))
+        return str(rendered.html)
+
+    def _site(self, page: Page, files: Files) -> Site:
+        """Links from *page*: to handbook pages, calendars, packets; and icons."""
+        here = page.url
+
+        def link(target: str) -> str:
+            path, _, anchor = target.partition("#")
+            file = files.get_file_from_path(path)
+            url = get_relative_url(file.url if file is not None else path, here)
+            return f"{url}#{anchor}" if anchor else url
+
+        def calendar(name: str) -> str:
+            if not self.config.calendars:
+                return get_relative_url(f"visits/{name}", here)
+            depth = here.count("/")
+            return "../" * depth + self.config.calendars.rstrip("/") + f"/visits/{name}"
+
+        def packet(stem: str) -> str:
+            file = files.get_file_from_path(f"visits/{stem}.md")
+            return get_relative_url(file.url, here) if file is not None else f"{stem}/"
+
+        return Site(link=link, calendar=calendar, packet=packet, icon=self._icons)
+
+    # -- the other languages, serving, page facts ----------------------------------------
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.build_alternates:
+            return
+        from mkdocs.commands.build import build as mkdocs_build
+
         for lang, config_file in self.config.alternates.items():
-            path = (self.root / config_file).resolve()
-            site_url = (config.site_url or "").rstrip("/")
-            overrides: dict[str, Any] = {
-                "site_dir": str(Path(config.site_dir) / lang),
-                "strict": config.strict,
-            }
-            if site_url:
-                overrides["site_url"] = f"{site_url}/{lang}/"
+            other = load_alternate(self.root / config_file, config, lang)
+            plugin = other.plugins.get("handbook")
+            if isinstance(plugin, HandbookPlugin):
+                plugin.preloaded = self.result  # validated once, for every language
             log.info(f"Building the '{lang}' site from {config_file}")
-            other = load_config(config_file=str(path), **overrides)
             mkdocs_build(other)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -163,9 +267,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """Edit link, last change and owner of a page (see :mod:`generator.provenance`).
 
         A packet's edit link and last-change date come from its visit file in ``visits/``, not
-        from the generated Markdown; every page gets its owner from ``docs/owners.yml``.
+        from the generated page; every page gets its owner from ``docs/owners.yml``.
         """
         from . import provenance as pv
+        from .i18n import format_date
 
         assert self.result is not None and self.result.policy.model is not None
         policy = self.result.policy.model
@@ -177,22 +282,56 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(str(error)) from None
         dept = owners.dept_for(page.file.src_uri)
         person = None
-        packet = page.meta.get("packet") if page.file.generated_by else None
-        if isinstance(packet, dict) and packet.get("stem"):
-            stem = str(packet["stem"])
-            loaded = next((v for v in self.result.visits if v.path.stem == stem), None)
+        facts = self._packets.get(page.file.src_uri) if page.file.generated_by else None
+        if facts is not None:
+            loaded = next((v for v in self.result.visits if v.path.stem == facts.stem), None)
             source = (loaded.path if loaded is not None
-                      else self.root / self.config.visits_dir / f"{stem}.yml")
+                      else self.root / self.config.visits_dir / f"{facts.stem}.yml")
             target = pv.relative_posix(source, self.root)
             docs = pv.relative_posix(Path(config.docs_dir), self.root)
             page.edit_url = (pv.repository_edit_url(config.repo_url, config.edit_uri, docs, target)
                              if target and docs else None)
-            dates = pv.git_date(config.plugins.get("git-revision-date-localized"), source)
-            if dates:
-                page.meta.update(dates)
-            found = pv.packet_owner(loaded.model) if loaded and loaded.model else None
+            history = (self.result.history or {}).get(source.name)
+            if history is not None and self.result.catalogue is not None:
+                page.meta["handbook_changed"] = format_date(
+                    history.changed, self.config.language, self.result.catalogue, year=True,
+                    weekday=False)
+            found = pv.packet_owner(facts.visit)
             if found:
                 dept, person = found
         if dept is not None and dept in policy.departments:
             page.meta["handbook_owner"] = pv.owner_meta(policy, dept, self.config.language, person)
         return context
+
+
+def _zone(facts: Facts, result: Result) -> object:
+    from .load import visit_zone
+
+    assert result.policy.model is not None
+    return visit_zone(facts.visit, result.policy.model)
+
+
+def load_alternate(config_file: Path, primary: MkDocsConfig, lang: str) -> MkDocsConfig:
+    """The configuration of another language, built into *lang*/ under the primary site."""
+    site_url = (primary.site_url or "").rstrip("/")
+    overrides: dict[str, Any] = {"site_dir": str(Path(primary.site_dir) / lang),
+                                 "strict": primary.strict}
+    if site_url:
+        overrides["site_url"] = f"{site_url}/{lang}/"
+    return load_config(config_file=str(config_file), **overrides)
+
+
+class _Icons:
+    """Inline SVG icons from the theme's folders (``material/calendar-plus``), read once."""
+
+    def __init__(self, dirs: list[Path]) -> None:
+        self.dirs = dirs
+
+    @functools.cache  # noqa: B019 - one instance per build, a handful of icons
+    def __call__(self, name: str) -> Markup:
+        for folder in self.dirs:
+            path = folder / ".icons" / f"{name}.svg"
+            if path.is_file():
+                return Markup('<span class="twemoji">{}</span>').format(
+                    Markup(path.read_text(encoding="utf-8").strip()))
+        return Markup("")

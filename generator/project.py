@@ -7,31 +7,26 @@ MkDocs plugin and the CLI are thin adapters over :class:`Project`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calendar import all_visits_calendar, visit_calendar
 from .checks import Finding
-from .country_notes import Notes, load_notes
+from .country_notes import Note, Notes, load_notes
 from .derive import Facts, derive
-from .history import first_added
+from .history import History, file_history
 from .i18n import Catalogue, CatalogueError, load_catalogue
 from .load import Loaded, folder_problems, load_policy, load_visit, visit_files, visit_zone
 from .models import Policy, Visit
 from .models.common import LANGUAGES
 from .problems import Problem, ProblemSink, Severity, display_path
-from .render import Renderer
 from .site_checks import clash_problems, marker_problems, owners_problems, policy_link_problems
-
-TODAY_ENV = "HANDBOOK_TODAY"
 
 
 def resolve_today(value: str | dt.date | None, policy: Policy | None = None) -> dt.date:
-    """The build date: a given value, else ``$HANDBOOK_TODAY``, else today in the policy zone."""
+    """The build date: a given value, else today in the policy's time zone."""
     if isinstance(value, dt.date):
         return value
-    text = value or os.environ.get(TODAY_ENV)
+    text = value
     if text:
         try:
             return dt.date.fromisoformat(text)
@@ -73,6 +68,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     catalogue: Catalogue | None = None
     notes: dict[str, Notes] = field(default_factory=dict)
+    history: dict[str, History] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -92,11 +88,12 @@ def finding_problem(finding: Finding, policy: Policy, sink: ProblemSink) -> None
 
 def load_project(paths: Paths, *, today: str | dt.date | None = None,
                  files: list[Path] | None = None,
-                 history: dict[str, dt.date] | bool | None = True) -> Result:
+                 history: dict[str, History] | bool | None = True) -> Result:
     """Load and validate the policy, the country notes and the visit files.
 
-    *files* defaults to every file in ``visits/``. *history* maps file names to the date they
-    were first added (``True``: ask git; ``False`` or ``None``: unknown, no lead-time check).
+    *files* defaults to every file in ``visits/``. *history* maps file names to when they were
+    first added and last changed (``True``: ask git; ``False`` or ``None``: unknown, so no
+    lead-time check and no "last updated" date).
     """
     policy = load_policy(paths.policy, paths.root)
     result = Result(paths, dt.date.min, policy, problems=list(policy.problems))
@@ -119,7 +116,10 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
     result.problems.extend(owners_problems(paths.root, policy.model))
     result.problems.extend(marker_problems(paths.docs, paths.root))
     result.problems.extend(policy_link_problems(policy, paths.docs))
-    added = first_added(paths.visits) if history is True else (history or None)
+    known = (file_history(paths.visits) if paths.visits.is_dir() else None) \
+        if history is True else (history or None)
+    result.history = known
+    added = None if known is None else {name: h.added for name, h in known.items()}
     # No visits/ folder (git keeps no empty folder) is no visit, not an unreadable file.
     default = [paths.visits] if paths.visits.is_dir() else []
     targets = visit_files(files if files is not None else default)
@@ -178,28 +178,35 @@ def fingerprint(paths: Paths) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-def generated_pages(result: Result, lang: str) -> dict[str, str | bytes]:
-    """The generated files of one language, keyed by path under the docs folder.
+def listed(result: Result) -> tuple[list[Facts], list[Facts]]:
+    """The visits the index lists (not confidential): upcoming soonest first, past latest
+    first."""
+    shown = [f for f in result.facts if not f.visit.confidential]
+    upcoming = sorted((f for f in shown if f.last_day >= result.today),
+                      key=lambda f: (f.first_day, f.stem))
+    past = sorted((f for f in shown if f.last_day < result.today),
+                  key=lambda f: (f.first_day, f.stem), reverse=True)
+    return upcoming, past
 
-    Only call this for a result without errors: a site is never built from broken input.
-    """
+
+def calendars(result: Result) -> dict[str, bytes]:
+    """The calendar files, the same for every language: one per visit and one of all listed
+    visits, by file name. Only call this for a result without errors."""
+    from .calendar import all_visits_calendar, visit_calendar
+
     assert result.policy.model is not None and result.catalogue is not None
     policy = result.policy.model
-    renderer = Renderer(result.paths.templates, result.catalogue, policy)
-    pages: dict[str, str | bytes] = {}
-    for facts in result.facts:
-        zone = visit_zone(facts.visit, policy)
-        notes = result.notes[lang].for_visit(facts.visit) if lang in result.notes else []
-        pages[f"visits/{facts.stem}.md"] = renderer.packet(
-            facts, lang, today=result.today, zone=str(zone), notes=notes)
-        pages[f"visits/{facts.stem}.ics"] = visit_calendar(facts, zone, result.today)
-    listed = [f for f in result.facts if not f.visit.confidential]
-    upcoming = sorted((f for f in listed if f.last_day >= result.today),
-                      key=lambda f: (f.first_day, f.stem))
-    past = sorted((f for f in listed if f.last_day < result.today),
-                  key=lambda f: (f.first_day, f.stem), reverse=True)
-    pages["visits/index.md"] = renderer.index(upcoming, past, lang, result.today)
-    pages["visits/visits.ics"] = all_visits_calendar(
-        sorted(listed, key=lambda f: f.first_day), result.catalogue.t(lang, "visits"),
-        result.today)
-    return pages
+    files = {f"{facts.stem}.ics": visit_calendar(facts, visit_zone(facts.visit, policy),
+                                                 result.today)
+             for facts in result.facts}
+    shown = [f for f in result.facts if not f.visit.confidential]
+    name = " · ".join(result.catalogue.t(lang, "visits") for lang in LANGUAGES)
+    files["visits.ics"] = all_visits_calendar(sorted(shown, key=lambda f: f.first_day), name,
+                                              result.today)
+    return files
+
+
+def country_tips(result: Result, facts: Facts, lang: str) -> list[Note]:
+    """The country notes a packet shows, in *lang*."""
+    notes = result.notes.get(lang)
+    return notes.for_visit(facts.visit) if notes is not None else []

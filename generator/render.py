@@ -1,91 +1,165 @@
-"""Render: packet and index pages as Markdown, through the Jinja2 templates in ``theme/packet``.
+"""Render: packet and visits-index pages as HTML, through autoescaped Jinja2 templates.
 
-Every value a template prints is escaped for Markdown unless a filter marked it safe, so a
-visit file cannot inject HTML or Markdown into the site (see :mod:`generator.escape`). A
-page's front matter (its title and description) is data, built here as a dict and written by
-the YAML library (:func:`front_matter`); the MkDocs plugin escapes it for HTML.
+Every value a template prints is HTML-escaped by Jinja (``autoescape``), so a visit file
+cannot put markup on a page; the three Markdown fields become HTML through
+:mod:`generator.markdown_fields` (the ``markdown`` filter), which returns sanitised
+:class:`~markupsafe.Markup`. The templates are found on a search path: a site's own folder
+first (the theme's ``custom_dir``, under ``handbook/``), then the project's defaults
+(``theme/packet``), so a site overrides one block (``handbook/schedule.html``) the way it
+overrides one of Material's partials.
+
+Nothing here knows MkDocs: links to handbook pages and icons come in as functions
+(:class:`Site`), and a rendered page is data (:class:`RenderedPage`): its title and
+description as plain text, its body as HTML and its outline as :class:`Heading` objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
-from . import escape
 from .country_notes import Note
 from .derive import Facts, meal_diets
+from .escape import plain
 from .i18n import Catalogue, country_name, format_date, format_range, language_name
+from .markdown_fields import to_html
 from .models import Policy
 
 PUNCTUATION = {
-    "zh": {"colon": Markup("："), "open": Markup("（"), "close": Markup("）"),
-           "list": Markup("、"), "semi": Markup("；")},
-    "en": {"colon": Markup(": "), "open": Markup(" ("), "close": Markup(")"),
-           "list": Markup(", "), "semi": Markup("; ")},
+    "zh": {"colon": "：", "open": "（", "close": "）", "list": "、", "semi": "；"},
+    "en": {"colon": ": ", "open": " (", "close": ")", "list": ", ", "semi": "; "},
 }
-
-
-def _finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Markup):
-        return value
-    return escape.inline(value)
+PACKET_TEMPLATE = "packet.html"
+INDEX_TEMPLATE = "index.html"
 
 
 @dataclass(frozen=True)
+class Heading:
+    """One entry of a page's outline: the heading's level, its id and its plain text."""
+
+    level: int
+    id: str
+    title: str
+    children: list[Heading] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    title: str            # plain text
+    description: str      # plain text
+    html: Markup          # the page's content (what Markdown would have produced)
+    toc: list[Heading]
+    searchable: bool = True
+
+
+def _link(target: str) -> str:
+    return "../../" + target.replace(".md", "/", 1)
+
+
+def _no_icon(name: str) -> Markup:
+    del name
+    return Markup("")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a page needs from the site it is part of, as URLs relative to that page.
+
+    ``link`` turns a handbook page path (``guide/tiers.md#anchor``, as the policy writes it)
+    into a URL; ``calendar`` does the same for a calendar file name (``x.ics``, which the
+    site keeps in its visits folder); ``packet`` gives the URL of a packet by its file stem;
+    ``icon`` returns an inline SVG by name (``material/calendar-plus``). The defaults suit a
+    packet at ``visits/<stem>/`` of a site with directory URLs.
+    """
+
+    link: Callable[[str], str] = _link
+    calendar: Callable[[str], str] = lambda name: f"../{name}"
+    packet: Callable[[str], str] = lambda stem: f"{stem}/"
+    icon: Callable[[str], Markup] = _no_icon
+
+    def context(self) -> dict[str, object]:
+        return {"link": self.link, "calendar": self.calendar, "packet_url": self.packet,
+                "icon": self.icon}
+
+
+class Outline:
+    """The headings of one page, collected as its templates print them.
+
+    A template writes a heading with ``{{ outline.heading(2, "schedule", t("schedule")) }}``:
+    that prints the heading with its id and permalink (the markup of Python-Markdown's toc
+    extension, which Material styles) and adds it to the page's table of contents, nested by
+    level. ``search=False`` marks the heading ``data-search-exclude`` (see Material's search).
+    """
+
+    def __init__(self) -> None:
+        self.roots: list[Heading] = []
+        self._stack: list[Heading] = []
+
+    def heading(self, level: int, ident: str, title: object, *, search: bool = True,
+                permalink: bool = True) -> Markup:
+        text = plain(title)
+        entry = Heading(level, ident, text)
+        while self._stack and self._stack[-1].level >= level:
+            self._stack.pop()
+        (self._stack[-1].children if self._stack else self.roots).append(entry)
+        self._stack.append(entry)
+        excluded = Markup("" if search else " data-search-exclude")
+        link = (Markup('<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>')
+                .format(ident) if permalink else Markup(""))
+        return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, ident, excluded, text,
+                                                               link)
+
+
 class Renderer:
-    templates: Path
-    catalogue: Catalogue
-    policy: Policy
-    _envs: dict[str, jinja2.Environment] = field(default_factory=dict, compare=False,
-                                                 repr=False)
+    """Renders the packet and index pages of one project in either language."""
+
+    def __init__(self, search_path: Sequence[Path], catalogue: Catalogue,
+                 policy: Policy) -> None:
+        self.search_path = [Path(p) for p in search_path]
+        self.catalogue = catalogue
+        self.policy = policy
+        self._envs: dict[str, jinja2.Environment] = {}
 
     def _env(self, lang: str) -> jinja2.Environment:
-        """One environment per language, so each template is compiled once per build."""
+        """One environment per language, so each template is compiled once."""
         if lang in self._envs:
             return self._envs[lang]
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.templates),
-            autoescape=False,
-            finalize=_finalize,
+            loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
+            autoescape=True,
             undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        t: Callable[..., str] = lambda key, **kw: self.catalogue.t(lang, key, **kw)  # noqa: E731
+        catalogue = self.catalogue
         env.globals.update(
             lang=lang,
-            t=t,
+            t=lambda key, **kw: catalogue.t(lang, key, **kw),
             policy=self.policy,
             country=lambda code: country_name(code, lang),
             language=lambda code: language_name(code, lang),
-            date=lambda d, **kw: format_date(d, lang, self.catalogue, **kw),
-            date_range=lambda a, b: format_range(a, b, lang, self.catalogue),
+            date=lambda d, **kw: format_date(d, lang, catalogue, **kw),
+            date_range=lambda a, b: format_range(a, b, lang, catalogue),
             text=lambda bilingual: bilingual(lang),
             money=lambda amount: _money(amount, self.policy.currency),
-            space=Markup(" "),
             P=PUNCTUATION[lang],
         )
         env.filters.update(
-            md=lambda v, indent="": escape.block(v, indent=indent),
-            attr=escape.attribute,
-            hhmm=lambda v: Markup(v.strftime("%H:%M")),
+            markdown=to_html,
+            hhmm=lambda v: v.strftime("%H:%M"),
         )
         self._envs[lang] = env
         return env
 
     def packet(self, facts: Facts, lang: str, *, today: dt.date, zone: str,
-               notes: Sequence[Note] = ()) -> str:
+               notes: Sequence[Note] = (), site: Site | None = None) -> RenderedPage:
         """The packet page of one visit in *lang*."""
+        site = site or Site()
         policy = self.policy
         warnings = [
             {"message": f.message(policy, lang), "link": policy.checks[f.check].link}
@@ -93,58 +167,37 @@ class Renderer:
         ]
         visit = facts.visit
         title = self.title(facts, lang)
-        description = " · ".join((visit.client.company,
-                                  format_range(facts.first_day, facts.last_day, lang,
-                                               self.catalogue),
-                                  visit.purpose))
-        meta: dict[str, object] = {"title": title, "description": escape.plain(description)}
-        if visit.confidential:
-            meta["search"] = {"exclude": True}
-        meta["packet"] = {"stem": facts.stem, "confidential": visit.confidential}
-        template = self._env(lang).get_template("packet.md.j2")
-        return front_matter(meta) + "\n" + template.render(
-            f=facts, v=visit, title=title, today=today, zone=zone, notes=list(notes),
-            warnings=warnings, meal_diets=meal_diets(visit, policy))
+        description = self.description(facts, lang)
+        template = self._env(lang).get_template(PACKET_TEMPLATE)
+        outline = Outline()
+        html = template.render(f=facts, v=visit, title=title, today=today, zone=zone,
+                               notes=list(notes), warnings=warnings, outline=outline,
+                               meal_diets=meal_diets(visit, policy), **site.context())
+        return RenderedPage(title, description, Markup(html), outline.roots,
+                            searchable=not visit.confidential)
 
     def title(self, facts: Facts, lang: str) -> str:
         """A packet's title: the visit's own, else "<company> visit"."""
         visit = facts.visit
-        return escape.plain(visit.title or
-                            f"{visit.client.company} {self.catalogue.t(lang, 'visit')}")
+        return plain(visit.title or f"{visit.client.company} {self.catalogue.t(lang, 'visit')}")
 
-    def index(self, upcoming: list[Facts], past: list[Facts], lang: str,
-              today: dt.date) -> str:
-        meta = {"title": self.catalogue.t(lang, "visits"),
-                "description": self.catalogue.t(lang, "visits_intro")}
-        template = self._env(lang).get_template("index.md.j2")
-        body = template.render(upcoming=upcoming, past=past, today=today)
-        return front_matter(meta) + "\n" + body
+    def description(self, facts: Facts, lang: str) -> str:
+        """A packet's one-line summary: company, dates, purpose."""
+        return plain(" · ".join((facts.visit.client.company,
+                                 format_range(facts.first_day, facts.last_day, lang,
+                                              self.catalogue),
+                                 facts.visit.purpose)))
 
-
-# The loader MkDocs reads front matter with (mkdocs.utils.meta): libyaml's when available.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def front_matter(data: Mapping[str, object]) -> str:
-    """YAML front matter for *data*, written by the YAML library and read back to be sure.
-
-    Long values are not folded, and a value with line breaks continues on indented lines, so
-    no line of a value can close the block. Unicode is written as it is; if a value would not
-    survive that (PyYAML writes U+0085 raw, which a reader takes for a line break), the block
-    is written again with every non-ASCII character escaped, which always reads back.
-    """
-    text = ""
-    for allow_unicode in (True, False):
-        text = yaml.safe_dump(dict(data), allow_unicode=allow_unicode, sort_keys=False,
-                              width=1 << 30)
-        try:
-            if yaml.load(text, Loader=_LOADER) == data:
-                break
-        except yaml.YAMLError:
-            continue
-    return f"---\n{text}---\n"
+    def index(self, upcoming: list[Facts], past: list[Facts], lang: str, today: dt.date,
+              site: Site | None = None) -> RenderedPage:
+        template = self._env(lang).get_template(INDEX_TEMPLATE)
+        outline = Outline()
+        html = template.render(upcoming=upcoming, past=past, today=today, outline=outline,
+                               **(site or Site(calendar=lambda name: name)).context())
+        return RenderedPage(self.catalogue.t(lang, "visits"),
+                            self.catalogue.t(lang, "visits_intro"), Markup(html), outline.roots)
 
 
-def _money(amount: float, currency: str) -> Markup:
+def _money(amount: float, currency: str) -> str:
     number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return Markup(f"{number} {currency}")
+    return f"{number} {currency}"

@@ -158,14 +158,18 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
-def serve(config_file: Path, root: Path, dev_addr: str) -> None:
+def serve(config_file: Path, root: Path, dev_addr: str, today: str | None = None) -> None:
     """Serve the site at *dev_addr* until interrupted. Raises ConfigurationError only when the
     MkDocs configuration cannot be read at start (nothing to serve)."""
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer
 
     def load(site_dir: str) -> MkDocsConfig:
-        return load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
+        config = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
+        plugin = config.plugins.get("handbook")
+        if today and plugin is not None:
+            plugin.config.today = today  # the build date, for every language's build
+        return config
 
     work = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
     try:

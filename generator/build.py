@@ -1,0 +1,141 @@
+"""``handbook build``: validate once, then build every language side by side.
+
+The project (policy, visit files, country notes) is loaded and validated once, in this
+process. Each language is then built by MkDocs in a process of its own (forked, so the loaded
+project is shared, not copied or loaded again), the default language into ``<staging>/site``
+and each other language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all
+have finished. The calendar files, the same in every language, are written once, by the
+default language's build. Where processes cannot be forked the languages are built one after
+the other, with the same result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .problems import Severity, format_report
+from .project import Result, load_project
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+
+@dataclass(frozen=True)
+class Job:
+    lang: str
+    config_file: Path
+    site_dir: Path
+    site_url: str | None
+
+
+class BuildFailed(Exception):
+    """A language's build failed; MkDocs has logged why."""
+
+
+def _configure(job: Job, result: Result, strict: bool) -> MkDocsConfig:
+    from mkdocs.config import load_config
+
+    from .plugin import HandbookPlugin
+
+    overrides: dict[str, Any] = {"site_dir": str(job.site_dir), "strict": strict}
+    if job.site_url:
+        overrides["site_url"] = job.site_url
+    config = load_config(config_file=str(job.config_file), **overrides)
+    plugin = config.plugins.get("handbook")
+    if isinstance(plugin, HandbookPlugin):
+        plugin.preloaded = result
+        plugin.build_alternates = False
+    return config
+
+
+def _build_one(job: Job, result: Result, strict: bool) -> int:
+    """Build one language; 0 when it worked, 1 when MkDocs refused (it has said why)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    try:
+        build(_configure(job, result, strict))
+    except (Abort, ConfigurationError, PluginError) as error:
+        if "Aborted with" not in str(error):
+            print(f"the {job.lang} build failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _child(job: Job, result: Result, strict: bool) -> None:
+    try:
+        code = _build_one(job, result, strict)
+    except Exception as error:  # a bug: say which language, never a bare traceback
+        print(f"the {job.lang} build stopped: {type(error).__name__}: {error}",
+              file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    raise SystemExit(code)
+
+
+def jobs_for(primary: MkDocsConfig, staging: Path) -> list[Job]:
+    """The default language into ``staging/site``, each alternate into ``staging/<lang>``."""
+    root = Path(primary.config_file_path or "mkdocs.yml").resolve().parent
+    plugin = primary.plugins.get("handbook")
+    options = getattr(plugin, "config", None)
+    alternates: dict[str, str] = dict(getattr(options, "alternates", None) or {})
+    site_url = (primary.site_url or "").rstrip("/")
+    jobs = [Job(str(getattr(options, "language", "zh")), Path(str(primary.config_file_path)),
+                staging / "site", primary.site_url)]
+    for lang, config_file in alternates.items():
+        jobs.append(Job(lang, root / config_file, staging / lang,
+                        f"{site_url}/{lang}/" if site_url else None))
+    return jobs
+
+
+def load(primary: MkDocsConfig, today: str | None) -> Result:
+    """Load and validate the project the primary configuration's plugin names."""
+    from .plugin import HandbookPlugin
+
+    plugin = primary.plugins.get("handbook")
+    if not isinstance(plugin, HandbookPlugin):
+        raise BuildFailed("the configuration has no 'handbook' plugin")
+    return load_project(plugin.paths(primary), today=today or plugin.config.today)
+
+
+def report(result: Result) -> None:
+    """Print the problems: errors stop the build, warnings are shown once for all languages."""
+    if result.errors:
+        print(format_report(result.problems, result.checked), file=sys.stderr)
+        print("the visit files or the policy have errors; nothing was built.", file=sys.stderr)
+        return
+    for problem in result.problems:
+        if problem.severity is Severity.WARNING:
+            print(f"INFO    -  {problem.format()}", file=sys.stderr)
+
+
+def build_languages(jobs: list[Job], result: Result, strict: bool) -> bool:
+    """Build every job, side by side where the system can fork; True when all succeeded."""
+    if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        processes = [context.Process(target=_child, args=(job, result, strict),
+                                     name=f"handbook-build-{job.lang}") for job in jobs]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        return all(process.exitcode == 0 for process in processes)
+    return all(_build_one(job, result, strict) == 0 for job in jobs)
+
+
+def assemble(jobs: list[Job]) -> Path:
+    """Move each alternate's site into the default language's site; returns that site."""
+    site = jobs[0].site_dir
+    for job in jobs[1:]:
+        target = site / job.lang
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
+        job.site_dir.rename(target)
+    return site
