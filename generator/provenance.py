@@ -7,7 +7,7 @@
   generated packet would point to Markdown that does not exist in git. A packet's edit link
   points to its visit file instead (:func:`repository_edit_url`).
 * **Last change**: the git revision date plugin dates a generated page with the build time; a
-  packet gets the date of the last commit of its visit file (:func:`git_date`).
+  packet gets the date of the last commit of its visit file (:mod:`generator.history`).
 
 The MkDocs plugin calls these from ``on_page_context``; they hold no MkDocs state.
 """
@@ -160,27 +160,6 @@ def repository_edit_url(repo_url: str | None, edit_uri: str | None, docs_dir: st
     base = base[: len(base) - len(docs)]
     url = repo_url.rstrip("/") + "/" + base.lstrip("/") + target.lstrip("/")
     return url
-
-
-def git_date(plugin: Any, path: Path) -> dict[str, str] | None:
-    """The last-change date of *path* as the git revision date plugin renders it, or None.
-
-    *plugin* is that plugin's instance (``config.plugins["git-revision-date-localized"]``).
-    """
-    try:
-        util = plugin.util
-        _hash, timestamp = util.get_git_commit_timestamp(str(path))
-        locale = plugin.config["locale"]
-        kind = plugin.config["type"]
-        spans = util.get_date_formats_for_timestamp(int(timestamp), locale=locale,
-                                                    add_spans=True)
-        raw = util.get_date_formats_for_timestamp(int(timestamp), locale=locale,
-                                                  add_spans=False)
-    except Exception as error:  # the plugin's internals changed: keep the build date
-        log.debug(f"no git date for {path}: {error}")
-        return None
-    return {"git_revision_date_localized": str(spans[kind]),
-            "git_revision_date_localized_raw_" + kind: str(raw[kind])}
 
 
 def relative_posix(path: Path, root: Path) -> str | None:
