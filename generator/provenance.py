@@ -19,7 +19,6 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .i18n import Catalogue
 from .models import Policy, Visit
