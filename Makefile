@@ -38,8 +38,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+# make bench SIZES="100 1000 3000" (default 100 1000); benchmarks/bench_build.py says more.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_build.py $(SIZES)
 
 clean:
 	rm -rf site site-preview .handbook-build-* .pytest_cache .mypy_cache .ruff_cache
