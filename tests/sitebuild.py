@@ -7,8 +7,10 @@ management edit never changes what the tests see.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,11 +22,15 @@ from conftest import FIXTURE_POLICY, FIXTURE_VISITS, ROOT, TODAY
 COPIED = ["docs", "theme", "mkdocs.yml", "mkdocs.en.yml", "mkdocs.base.yml"]
 
 
-def copy_project(target: Path, *, visits: Path | None = FIXTURE_VISITS) -> Path:
+def copy_project(target: Path, *, visits: Path | None = FIXTURE_VISITS,
+                 today: dt.date | None = TODAY) -> Path:
     """A copy of the inputs of the site (no git history, like a fresh export).
 
     *visits* is the folder whose files become the copy's ``visits/`` (default: the fixture
     visits); ``None`` leaves ``visits/`` empty. The policy is always the fixture policy.
+    *today* is written into the copy's MkDocs configurations as the build date (see
+    :func:`set_today`), so a plain ``mkdocs build`` of the copy builds as of that day;
+    ``None`` leaves the configurations as they are (the build date is the real today).
     """
     target.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
@@ -39,11 +45,42 @@ def copy_project(target: Path, *, visits: Path | None = FIXTURE_VISITS) -> Path:
         shutil.copytree(visits, target / "visits", dirs_exist_ok=True)
     (target / "policy").mkdir(exist_ok=True)
     shutil.copy2(FIXTURE_POLICY, target / "policy" / "reception.yml")
+    if today is not None:
+        set_today(target, today)
     return target
 
 
+CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
+
+
+def set_today(project: Path, today: dt.date) -> None:
+    """Write *today* as the build date (``today:``) into the ``plugins: handbook:`` block of
+    each language's MkDocs configuration in *project*, in place of one written before."""
+    for name in CONFIGS:
+        config = project / name
+        lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+        start = next((n for n, line in enumerate(lines)
+                      if re.fullmatch(r"[ \t]+handbook:[ \t]*\n", line)), None)
+        assert start is not None, f"{name} has no 'handbook:' block under plugins"
+        outer = len(lines[start]) - len(lines[start].lstrip())
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip()
+                                    or len(lines[end]) - len(lines[end].lstrip()) > outer):
+            end += 1
+        block = [line for line in lines[start + 1:end]
+                 if not re.match(r"[ \t]+today:", line)]
+        inner = next((line[:len(line) - len(line.lstrip())] for line in block
+                      if line.strip()), " " * (outer + 2))
+        # quoted: the option is text (YAML reads a bare 2026-11-23 as a date)
+        option = f'{inner}today: "{today.isoformat()}"\n'
+        config.write_text("".join([*lines[:start + 1], option, *block, *lines[end:]]),
+                          encoding="utf-8")
+
+
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HANDBOOK_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    """``mkdocs build --strict`` of *project* into *site*, as of the date in its configuration
+    (the copy's, see :func:`copy_project`)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600)

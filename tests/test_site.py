@@ -49,7 +49,9 @@ def test_the_named_fixtures_exist(visits: dict[str, Visit]) -> None:
 def test_packet_pages_exist(site: Path, prefix: str, stem: str) -> None:
     page = site / prefix / "visits" / stem / "index.html"
     assert page.is_file()
-    assert (site / prefix / "visits" / f"{stem}.ics").is_file()
+    # one calendar per visit, written once by the Chinese build; the English site links to it
+    assert (site / "visits" / f"{stem}.ics").is_file()
+    assert not (site / "en" / "visits" / f"{stem}.ics").exists()
 
 
 def test_packet_content_in_both_languages(site: Path, visits: dict[str, Visit]) -> None:
@@ -73,7 +75,7 @@ def test_packet_content_in_both_languages(site: Path, visits: dict[str, Visit]) 
 
 def test_visits_index_lists_upcoming_then_past(site: Path, visits: dict[str, Visit]) -> None:
     index = (site / "visits" / "index.html").read_text(encoding="utf-8")
-    upcoming, past = index.split('id="已结束"')
+    upcoming, past = index.split('id="past"')
     listed = {s: v for s, v in visits.items() if not v.confidential}
     coming = [s for s, v in sorted(listed.items(), key=lambda sv: sv[1].arrival.at)
               if v.departure.at.date() >= TODAY]
@@ -110,7 +112,8 @@ def test_confidential_packet_is_built_but_hidden(site: Path, visits: dict[str, V
         assert not [d for d in search_index(folder) if slug in d["location"]]
         assert company not in (folder / "visits" / "index.html").read_text("utf-8")
         assert slug not in (folder / "sitemap.xml").read_text("utf-8")
-        assert company not in (folder / "visits" / "visits.ics").read_text("utf-8")
+    # the calendar of all visits, one for both languages
+    assert company not in (site / "visits" / "visits.ics").read_text("utf-8")
 
 
 def test_language_switcher_stays_on_the_page(site: Path) -> None:

@@ -197,7 +197,8 @@ def test_gitlab_runs_the_pipeline() -> None:
 
 # The pipeline itself, on a copy of the project ----------------------------------------------
 
-# Each fixture visit file gets its own commit, an hour and a minute apart from the previous one.
+# Each fixture visit file gets its own commit, a day, an hour and a minute after the previous
+# one, so that each packet's "last update" (the day of its file's last commit) is its own.
 FIRST_COMMIT = dt.datetime(2026, 11, 2, 9, 15, 7, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -210,7 +211,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(target, "add", "--", *(p.name for p in target.iterdir() if p.name != "visits"))
     git(target, "commit", "-q", "-m", "handbook", when=FIRST_COMMIT.isoformat())
     for n, path in enumerate(visits, start=1):
-        when = FIRST_COMMIT + dt.timedelta(hours=n, minutes=n)
+        when = FIRST_COMMIT + dt.timedelta(days=n, hours=n, minutes=n)
         git(target, "add", "--", path.relative_to(target).as_posix())
         git(target, "commit", "-q", "-m", f"visit {path.stem}", when=when.isoformat())
     return target
@@ -255,13 +256,22 @@ def _facts(html: str) -> str:
     return " ".join(text.split())
 
 
-def _commit_time(repo: Path, path: Path) -> str | None:
-    """The time of day (Shanghai) of the last commit of *path*, or None if it has none."""
-    run = _run("git", "log", "-1", "--format=%at", "--", str(path), cwd=repo)
+def _commit_day(repo: Path, path: Path) -> dt.date | None:
+    """The day (in the committer's time zone) of the last commit of *path*, if it has one."""
+    run = _run("git", "log", "-1", "--format=%as", "--", str(path), cwd=repo)
     if run.returncode != 0 or not run.stdout.strip():
         return None
-    stamp = dt.datetime.fromtimestamp(int(run.stdout), ZoneInfo("Asia/Shanghai"))
-    return stamp.strftime("%H:%M:%S")
+    return dt.date.fromisoformat(run.stdout.strip())
+
+
+# "Last update" and a day as the page's language writes it (messages.yml and Material's).
+UPDATED = {"zh": "最后更新", "en": "Last update"}
+COLON = {"zh": "：", "en": ": "}
+
+
+def _day(day: dt.date, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else \
+        f"{day.day} {day.strftime('%b')} {day.year}"
 
 
 def test_pipeline_builds_both_languages(site: Path, project: Path) -> None:
@@ -284,23 +294,24 @@ def test_handbook_pages_link_to_their_source(site: Path, lang: str, prefix: str)
     assert {"zh": "最后更新", "en": "Last update"}[lang] in facts
 
 
-@pytest.mark.parametrize("prefix", ["", "en/"])
-def test_packets_link_to_their_visit_file(site: Path, project: Path, prefix: str) -> None:
+@pytest.mark.parametrize(("lang", "prefix"), [("zh", ""), ("en", "en/")])
+def test_packets_link_to_their_visit_file(site: Path, project: Path, lang: str,
+                                          prefix: str) -> None:
     stems = sorted(p.stem for p in (project / "visits").glob("*.yml"))
     assert len(stems) >= 2
-    shown_times = set()
+    shown_days = set()
     for stem in stems:
         html = _page(site, f"{prefix}visits/{stem}")
         assert _edit_link(html) == f"{REPO_URL}/edit/main/visits/{stem}.yml"
-        # The date is the visit file's last commit, not the build time of the generated page.
-        shown = re.search(r'git-revision-date-localized-plugin-date" title="[^"]*?'
-                          r'(\d\d:\d\d:\d\d)', _aside(html))
-        assert shown, _aside(html)
-        committed = _commit_time(project, project / "visits" / f"{stem}.yml")
+        # The date is the day of the visit file's last commit (generator.history), not the
+        # build date the git revision date plugin gives a generated page.
+        committed = _commit_day(project, project / "visits" / f"{stem}.yml")
         assert committed is not None, f"{stem}.yml was committed by the fixture"
-        assert shown.group(1) == committed
-        shown_times.add(shown.group(1))
-    assert len(shown_times) == len(stems), "each packet shows its own file's commit"
+        facts = _facts(html)
+        assert f"{UPDATED[lang]}{COLON[lang]}{_day(committed, lang)}" in facts, facts
+        assert facts.count(UPDATED[lang]) == 1, facts
+        shown_days.add(committed)
+    assert len(shown_days) == len(stems), "each packet shows its own file's commit"
 
 
 def test_packet_owner_is_the_account_owner(site: Path) -> None:
