@@ -141,8 +141,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         assert self.result is not None
         existing = {file.src_uri for file in files}
         self._packets = {f"visits/{facts.stem}.md": facts for facts in self.result.facts}
-        generated = [*self._packets, INDEX]
-        for src_uri in generated:
+        for src_uri in [*self._packets, INDEX]:
             if src_uri in existing:
                 raise PluginError(f"docs/{self.config.language}/{src_uri} is generated from "
                                   "the visit files; remove or rename the file in docs.")
@@ -250,7 +249,74 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.info(f"Building the '{lang}' site from {config_file}")
             mkdocs_build(other)
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav  # kept, with the files and the environment, for partial_build
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env, self.files, self.mkdocs_config = env, files, config
+        return env
+
+    def partial_build(self, result: Result, changed: set[str], site_dir: Path) -> None:
+        """Rebuild, after a full build by this plugin's build, only the packets of *changed*
+        visits and the visits index into *site_dir* (the site that build made, perhaps moved).
+
+        For the live preview. It uses MkDocs' own functions for reading and writing one page
+        (``_populate_page`` and ``_build_page`` of ``mkdocs.commands.build``: private, but
+        MkDocs 1.x is pinned and will not change), so every plugin sees these pages as in a
+        full build; the search index keeps the other pages' entries.
+        """
+        from mkdocs.commands import build as mk
+
+        config, files, nav, env = self.mkdocs_config, self.files, self.nav, self.env
+        if str(site_dir) != config.site_dir:
+            config.site_dir = str(site_dir)
+            for moved in files:
+                moved.dest_dir = str(site_dir)
+                moved.__dict__.pop("abs_dest_path", None)  # a cached property of File
+        self.result = result
+        self._packets = {f"visits/{facts.stem}.md": facts for facts in result.facts}
+        search = config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        rebuilt: list[File] = []
+        for stem in sorted(changed):
+            src_uri = f"visits/{stem}.md"
+            file: File | None = files.get_file_from_path(src_uri)
+            if src_uri not in self._packets:
+                if file is not None:
+                    files.remove(file)
+                    for path in (Path(file.abs_dest_path), site_dir / "visits" / f"{stem}.ics"):
+                        path.unlink(missing_ok=True)
+                if index is not None:
+                    index.entries = [e for e in index.entries
+                                     if not e["location"].startswith(file.url if file else
+                                                                     f"visits/{stem}")]
+                continue
+            if file is None:
+                file = File.generated(config, src_uri, content="",
+                                      inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(file)
+            rebuilt.append(file)
+        index_file: File | None = files.get_file_from_path(INDEX)
+        if index_file is not None:
+            rebuilt.append(index_file)
+        if not self.config.calendars:
+            (site_dir / "visits").mkdir(parents=True, exist_ok=True)
+            for name, content in calendars(result, only=changed).items():
+                (site_dir / "visits" / name).write_bytes(content)
+        doc_files = files.documentation_pages()
+        for built in rebuilt:
+            if index is not None:
+                index.entries = [e for e in index.entries
+                                 if e["location"].split("#")[0] != built.url]
+            page = Page(None, built, config)
+            mk._populate_page(page, config, files)
+            mk._build_page(page, config, doc_files, nav, env)
+        if search is not None and index is not None:
+            search.on_post_build(config=config)
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         watched = [self.config.visits_dir, self.config.policy, self.config.templates,
                    self.config.messages, "theme/overrides"]
         for config_file in self.config.alternates.values():
@@ -300,7 +366,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if found:
                 dept, person = found
         if dept is not None and dept in policy.departments:
-            page.meta["handbook_owner"] = pv.owner_meta(policy, dept, self.config.language, person)
+            page.meta["handbook_owner"] = pv.owner_meta(policy, dept, self.config.language, person,
+                                                        catalogue=self.result.catalogue)
         return context
 
 

@@ -69,6 +69,10 @@ class Result:
     catalogue: Catalogue | None = None
     notes: dict[str, Notes] = field(default_factory=dict)
     history: dict[str, History] | None = None
+    # What update_project needs: the problems found before the visit files, and the size and
+    # modification time of each visit file when it was checked.
+    base_problems: list[Problem] = field(default_factory=list)
+    stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -119,22 +123,69 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
     known = (file_history(paths.visits) if paths.visits.is_dir() else None) \
         if history is True else (history or None)
     result.history = known
-    added = None if known is None else {name: h.added for name, h in known.items()}
     # No visits/ folder (git keeps no empty folder) is no visit, not an unreadable file.
     default = [paths.visits] if paths.visits.is_dir() else []
     targets = visit_files(files if files is not None else default)
     scanned = paths.visits if files is None else None  # only a whole folder has strays
+    result.base_problems = list(result.problems)
+    _load_visits(result, targets, scanned)
+    return result
+
+
+def update_project(previous: Result) -> tuple[Result, set[str]]:
+    """*previous* with the visit files re-read that changed since it was loaded.
+
+    For a live preview: only call it when nothing but visit files changed (the policy, the
+    messages, the templates and the docs are taken from *previous*). Returns the new result
+    and the stems of the visits added, changed or removed.
+    """
+    paths = previous.paths
+    result = Result(paths, previous.today, previous.policy, catalogue=previous.catalogue,
+                    notes=previous.notes, history=previous.history,
+                    base_problems=previous.base_problems,
+                    problems=list(previous.base_problems))
+    targets = visit_files([paths.visits] if paths.visits.is_dir() else [])
+    reuse = {v.path: v for v in previous.visits if previous.stats.get(v.path) == _stat(v.path)}
+    facts = {f.stem: f for f in previous.facts}
+    _load_visits(result, targets, paths.visits, reuse, facts)
+    changed = {path.stem for path in targets if path not in reuse}
+    changed |= {path.stem for path in previous.stats} - {path.stem for path in targets}
+    return result, changed
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _load_visits(result: Result, targets: list[Path], scanned: Path | None,
+                 reuse: dict[Path, Loaded[Visit]] | None = None,
+                 facts: dict[str, Facts] | None = None) -> None:
+    """Check each of *targets* (or take it from *reuse*) and add it to *result*."""
+    paths, policy = result.paths, result.policy.model
+    assert policy is not None
+    known = result.history
+    added = None if known is None else {name: h.added for name, h in known.items()}
     result.problems.extend(folder_problems(scanned, targets, paths.root))
     for path in targets:
-        try:
-            loaded = _check_visit_file(path, policy.model, paths.root, added, result)
-        except Exception as error:  # a bug must not hide the other files' problems
-            loaded = Loaded(path, display_path(path, paths.root), None, None, [
-                internal_error(display_path(path, paths.root), error)])
+        result.stats[path] = _stat(path)
+        old = (reuse or {}).get(path)
+        if old is not None:
+            loaded = old
+            if facts is not None and path.stem in facts and old.ok:
+                result.facts.append(facts[path.stem])
+        else:
+            try:
+                loaded = _check_visit_file(path, policy, paths.root, added, result)
+            except Exception as error:  # a bug must not hide the other files' problems
+                loaded = Loaded(path, display_path(path, paths.root), None, None, [
+                    internal_error(display_path(path, paths.root), error)])
         result.visits.append(loaded)
         result.problems.extend(loaded.problems)
     result.problems.extend(clash_problems(result.visits, paths.docs, paths.root))
-    return result
 
 
 def _check_visit_file(path: Path, policy: Policy, root: Path, added: dict[str, dt.date] | None,
@@ -189,16 +240,17 @@ def listed(result: Result) -> tuple[list[Facts], list[Facts]]:
     return upcoming, past
 
 
-def calendars(result: Result) -> dict[str, bytes]:
+def calendars(result: Result, only: set[str] | None = None) -> dict[str, bytes]:
     """The calendar files, the same for every language: one per visit and one of all listed
-    visits, by file name. Only call this for a result without errors."""
+    visits, by file name (*only*: just those visits' files and the one of all visits). Only
+    call this for a result without errors."""
     from .calendar import all_visits_calendar, visit_calendar
 
     assert result.policy.model is not None and result.catalogue is not None
     policy = result.policy.model
     files = {f"{facts.stem}.ics": visit_calendar(facts, visit_zone(facts.visit, policy),
                                                  result.today)
-             for facts in result.facts}
+             for facts in result.facts if only is None or facts.stem in only}
     shown = [f for f in result.facts if not f.visit.confidential]
     name = " · ".join(result.catalogue.t(lang, "visits") for lang in LANGUAGES)
     files["visits.ics"] = all_visits_calendar(sorted(shown, key=lambda f: f.first_day), name,
