@@ -39,7 +39,7 @@ from .escape import html_text
 from .policy_tables import UnknownTableError, expand_markers
 from .problems import Severity, format_report
 from .project import Paths, Result, calendars, country_tips, listed, load_project
-from .render import Heading, Renderer, Site
+from .render import Heading, Renderer, Site, collapse_whitespace
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -211,6 +211,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 notes=country_tips(self.result, facts, lang), site=site)
         page.toc = get_toc(toc_tokens(rendered.toc))
         return str(rendered.html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.generated_by and self._generated(page.file.src_uri):
+            return collapse_whitespace(output)
+        return output
 
     def _site(self, page: Page, files: Files) -> Site:
         """Links from *page*: to handbook pages, calendars, packets; and icons."""
