@@ -77,7 +77,10 @@ def to_html(text: str | None) -> Markup:
         return Markup("")
     import nh3
 
+    # url_relative="deny": a link without a scheme (/x, //host/x, #x, page.md) has none of
+    # the four, so it goes too (url_schemes alone lets every relative link through).
     html = nh3.clean(raw_html(text), tags=set(TAGS), attributes=ATTRIBUTES,
-                     url_schemes=set(SCHEMES), link_rel="noopener noreferrer",
-                     strip_comments=True, filter_style_properties={"text-align"})
+                     url_schemes=set(SCHEMES), url_relative="deny",
+                     link_rel="noopener noreferrer", strip_comments=True,
+                     filter_style_properties={"text-align"})
     return Markup(html)
