@@ -24,13 +24,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import icalendar
-import markdown
 import pytest
 import yaml
 from browsing import search, serve
 from conftest import ROOT, TODAY
+from markupsafe import Markup
 from mkdocs.theme import Theme
-from mkdocs.utils.meta import get_data
 from sitebuild import copy_project, mkdocs_build, search_index
 
 from generator.calendar import all_visits_calendar, visit_calendar
@@ -39,7 +38,8 @@ from generator.escape import html_text, plain
 from generator.i18n import load_catalogue
 from generator.load import load_visit
 from generator.models import Policy
-from generator.render import Renderer, front_matter
+from generator.plugin import page_text_as_html
+from generator.render import Renderer
 
 # Each payload, if it ever became markup, would call alert, log to the console or set a
 # data attribute with the marker XSS. No underscores or asterisks: Markdown fields would
@@ -172,13 +172,19 @@ NASTY = ["---", "...", "a\n---\nb", "x: y # z", "\x85 NEL", "\u2028 LS", "\x00\x
 
 
 @pytest.mark.parametrize("value", NASTY)
-def test_front_matter_reads_back_as_mkdocs_reads_it(value: str) -> None:
-    data = {"title": value, "description": f"{value} · {value}",
-            "packet": {"stem": "2026-12-08-x", "confidential": False}}
-    body = "# Heading\n\nText\n"
-    markdown_text, meta = get_data(front_matter(data) + "\n" + body)
-    assert meta == data
-    assert markdown_text.strip() == body.strip()
+def test_page_text_is_escaped_once_and_reads_back_as_written(value: str) -> None:
+    # A generated page's title and description are set by the plugin (no front matter), then
+    # escaped once for the templates that print them as they are.
+    packet = {"stem": "2026-12-08-x", "confidential": False}
+    page = SimpleNamespace(title=value, meta={"title": value, "description": f"{value} · x",
+                                              "packet": dict(packet)})
+    page_text_as_html(page)  # type: ignore[arg-type]
+    for shown, written in ((page.title, value), (page.meta["title"], value),
+                           (page.meta["description"], f"{value} · x")):
+        assert isinstance(shown, Markup)
+        assert html.unescape(shown) == written
+        assert "<" not in shown and html_text(shown) == shown  # escaped once, and only once
+    assert page.meta["packet"] == packet  # data, not text for a template
 
 
 def test_plain_text_is_one_line_without_control_characters() -> None:
@@ -222,8 +228,8 @@ def test_head_title_from_a_heading_is_never_unescaped() -> None:
 
 @pytest.fixture(scope="module")
 def renderer(policy: Policy) -> Renderer:
-    return Renderer(ROOT / "theme" / "packet", load_catalogue(ROOT / "theme" / "messages.yml"),
-                    policy)
+    return Renderer([ROOT / "theme" / "packet"],
+                    load_catalogue(ROOT / "theme" / "messages.yml"), policy)
 
 
 @pytest.fixture(scope="module")
@@ -240,21 +246,20 @@ def facts(policy: Policy, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("stem", [TITLED, UNTITLED])
-def test_packet_front_matter_holds_the_text_as_written(
+def test_packet_title_and_description_hold_the_text_as_written(
         renderer: Renderer, facts: dict[str, Any], stem: str, lang: str) -> None:
-    text = renderer.packet(facts[stem], lang, today=TODAY, zone="Asia/Shanghai")
-    _, meta = get_data(text)
-    assert meta["title"] == title_of(stem, lang)
+    page = renderer.packet(facts[stem], lang, today=TODAY, zone="Asia/Shanghai")
+    assert page.title == title_of(stem, lang)
     values = CORPORA[stem].values
-    assert meta["description"].startswith(values["company"] + " · ")
-    assert meta["description"].endswith(" · " + values["purpose"])
-    assert meta["packet"] == {"stem": stem, "confidential": False}
+    assert page.description.startswith(values["company"] + " · ")
+    assert page.description.endswith(" · " + values["purpose"])
+    assert page.searchable
+    assert page.toc[0].title == title_of(stem, lang)  # the outline's text is plain text too
 
 
 def test_no_schedule_item_vanishes_after_a_meal_with_diets(
         renderer: Renderer, facts: dict[str, Any]) -> None:
-    text = renderer.packet(facts[TITLED], "en", today=TODAY, zone="Asia/Shanghai")
-    body = markdown.markdown(get_data(text)[0], extensions=["admonition", "attr_list", "toc"])
+    body = str(renderer.packet(facts[TITLED], "en", today=TODAY, zone="Asia/Shanghai").html)
     schedule = body[body.index('id="schedule"'):body.index('id="visitors"')]
     items = re.findall(r"<li>(.*?)</li>", schedule, re.S)
     starts = [re.search(r"<strong>(\d\d:\d\d)", item) for item in items]
