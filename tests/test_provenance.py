@@ -1,23 +1,30 @@
-"""Page owners (docs/owners.yml), packet edit links and git dates: generator.provenance.
+"""Page owners (docs/owners.yml), packet edit links and last-change dates.
 
+Owners and edit links are :mod:`generator.provenance`; a packet's "last update" is the day of
+its visit file's last commit, from :mod:`generator.history` (one ``git log``), checked here on
+a temporary git repository whose commits have known dates, down to the built page.
 ``test_every_page_has_an_owner_and_every_line_is_used`` reads the handbook's own docs/owners.yml
 and pages on purpose: it keeps that map in step with the pages. Everything else uses fixtures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import FIXTURE_VISITS, ROOT, fixture_visits
+from conftest import FIXTURE_VISITS, ROOT, TODAY, fixture_visits
+from sitebuild import copy_project, git, mkdocs_build
 
+from generator.history import History, file_history
 from generator.models import Policy, Visit
+from generator.project import Paths, load_project
 from generator.provenance import (
     OWNERS_FILE,
     Owners,
     OwnersError,
-    git_date,
     owner_meta,
     packet_owner,
     pattern_regex,
@@ -129,33 +136,102 @@ def test_repository_edit_url_needs_a_repository() -> None:
     assert repository_edit_url(None, "edit/main/docs/zh/", "docs/zh", "visits/a.yml") is None
 
 
-class _Util:
-    def __init__(self) -> None:
-        self.asked: list[str] = []
+# Last change: generator.history on a repository with known commit dates ----------------------
 
-    def get_git_commit_timestamp(self, path: str) -> tuple[str, int]:
-        self.asked.append(path)
-        return "abc123", 1_700_000_000
-
-    def get_date_formats_for_timestamp(self, stamp: int, locale: str,
-                                       add_spans: bool) -> dict[str, str]:
-        text = f"{stamp}/{locale}"
-        return {"date": f"<span>{text}</span>" if add_spans else text}
+ADDED = "2026-10-01T01:30:00+08:00"    # 2026-09-30 in UTC: the day is the committer's own
+CHANGED = "2026-11-05T22:45:00+08:00"
+CHANGED_STEM = "2026-12-14-lumina-it"  # committed on ADDED, changed on CHANGED
+KEPT_STEM = "2027-01-12-oasis-ae"      # committed on ADDED only
 
 
-class _GitPlugin:
-    def __init__(self) -> None:
-        self.util = _Util()
-        self.config: dict[str, Any] = {"locale": "zh", "type": "date"}
+def _history_repo(target: Path) -> Path:
+    """A project with two visit files in git: both added in a first commit, one of them
+    changed in a second commit on another day; and a third file that git does not know."""
+    visits = target.parent / f"{target.name}-visits"
+    visits.mkdir(parents=True)
+    for stem in (CHANGED_STEM, KEPT_STEM):
+        shutil.copy2(FIXTURE_VISITS / f"{stem}.yml", visits / f"{stem}.yml")
+    project = copy_project(target, visits=visits)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "handbook and two visits", when=ADDED)
+    changed = project / "visits" / f"{CHANGED_STEM}.yml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "# second thoughts\n",
+                       encoding="utf-8")
+    git(project, "commit", "-q", "-am", "a visit changes", when=CHANGED)
+    return project
 
 
-def test_git_date_asks_the_plugin_about_the_visit_file() -> None:
-    plugin = _GitPlugin()
-    dates = git_date(plugin, Path("visits/a.yml"))
-    assert plugin.util.asked == ["visits/a.yml"]
-    assert dates == {"git_revision_date_localized": "<span>1700000000/zh</span>",
-                     "git_revision_date_localized_raw_date": "1700000000/zh"}
+@pytest.fixture(scope="module")
+def history_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _history_repo(tmp_path_factory.mktemp("history") / "project")
 
 
-def test_git_date_without_the_plugin_keeps_the_build_date() -> None:
-    assert git_date(None, Path("visits/a.yml")) is None
+def test_history_gives_each_file_its_first_and_last_commit_day(history_repo: Path) -> None:
+    (history_repo / "visits" / "2027-03-01-new-de.yml").write_text("x: 1\n", encoding="utf-8")
+    try:
+        history = file_history(history_repo / "visits")
+    finally:
+        (history_repo / "visits" / "2027-03-01-new-de.yml").unlink()
+    assert history == {
+        f"{CHANGED_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 11, 5)),
+        f"{KEPT_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 10, 1)),
+    }  # a file git does not know has no history (the loader counts it as added today)
+
+
+def test_history_outside_git_is_unknown(tmp_path: Path) -> None:
+    (tmp_path / "visits").mkdir()
+    assert file_history(tmp_path / "visits") is None
+    project = copy_project(tmp_path / "project")
+    assert load_project(Paths(project), today=TODAY).history is None
+
+
+@pytest.mark.parametrize(("history", "expected"), [
+    (True, {f"{CHANGED_STEM}.yml": dt.date(2026, 11, 5), f"{KEPT_STEM}.yml": dt.date(2026, 10, 1)}),
+    (False, None),
+    (None, None),
+    ({f"{KEPT_STEM}.yml": History(dt.date(2026, 9, 1), dt.date(2026, 9, 2))},
+     {f"{KEPT_STEM}.yml": dt.date(2026, 9, 2)}),
+])
+def test_load_project_takes_the_history_it_is_given_or_asks_git(
+        history_repo: Path, history: dict[str, History] | bool | None,
+        expected: dict[str, dt.date] | None) -> None:
+    result = load_project(Paths(history_repo), today=TODAY, history=history)
+    assert result.errors == []
+    changed = None if result.history is None else {
+        name: h.changed for name, h in result.history.items()}
+    assert changed == expected
+
+
+UPDATED = {"zh": ("", "最后更新："), "en": ("en/", "Last update: ")}
+
+
+def _shown_day(day: dt.date, lang: str) -> str:
+    return (f"{day.year}年{day.month}月{day.day}日" if lang == "zh"
+            else f"{day.day} {day.strftime('%b')} {day.year}")
+
+
+def _source_facts(page: Path) -> str:
+    found = re.search(r'<aside class="md-source-file">(.*?)</aside>',
+                      page.read_text(encoding="utf-8"), re.S)
+    assert found, f"{page} has no last-update block"
+    return " ".join(re.sub(r"<svg.*?</svg>|<[^>]+>", " ", found.group(1), flags=re.S).split())
+
+
+@pytest.fixture(scope="module")
+def history_site(history_repo: Path) -> Path:
+    site = history_repo / "site"
+    result = mkdocs_build(history_repo, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize("lang", UPDATED)
+@pytest.mark.parametrize(("stem", "day"), [(CHANGED_STEM, dt.date(2026, 11, 5)),
+                                           (KEPT_STEM, dt.date(2026, 10, 1))])
+def test_packet_shows_the_day_of_its_visit_files_last_commit(
+        history_site: Path, lang: str, stem: str, day: dt.date) -> None:
+    prefix, label = UPDATED[lang]
+    facts = _source_facts(history_site / prefix / "visits" / stem / "index.html")
+    assert f"{label}{_shown_day(day, lang)}" in facts, facts
+    assert facts.count(label.strip(" ：:")) == 1, facts  # not also the build date

@@ -42,7 +42,7 @@ DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Left out of the nested runs: they read only fixtures (see the module docstring).
 NESTED_DESELECTED = "not browser and not hermetic"
 # The environment of a nested run: nothing of this run's own settings.
-DROPPED = ("UPDATE_GOLDEN", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "HANDBOOK_TODAY")
+DROPPED = ("UPDATE_GOLDEN", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST")
 
 
 def tracked_copy(target: Path) -> Path:
