@@ -12,7 +12,9 @@ the packet, index and calendar renderers in both languages.
 
 The properties: nothing raises (a problem is reported instead); every problem names the file,
 a line within the file and a column, and has a message; a valid file renders in both
-languages to a page whose front matter MkDocs can read and whose body holds no raw HTML.
+languages to a page with a one-line title and HTML that parses back into the templates' own
+elements and the sanitised Markdown's, with no event attribute, no unsafe link and no heading
+but the templates'.
 
 Runs are reproducible (``derandomize``) and sized for ``make test`` (5,000 files in under a
 minute); ``HYPOTHESIS_PROFILE=long`` runs ten times as many (50,000).
@@ -27,6 +29,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +38,16 @@ import yaml
 from conftest import TODAY, deadline
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mkdocs.utils import meta as mkdocs_meta
 from sitebuild import copy_project
 
 from generator.calendar import all_visits_calendar, visit_calendar
 from generator.derive import derive
 from generator.load import load_visit, visit_zone
+from generator.markdown_fields import TAGS
 from generator.models import Policy
 from generator.problems import ProblemSink
 from generator.project import Paths, Result, finding_problem, load_project
-from generator.render import Renderer
+from generator.render import RenderedPage, Renderer
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 SCALE = 10 if PROFILE == "long" else 1
@@ -94,7 +97,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
         root = Path(scratch)
         (root / "visits").mkdir()
         yield Pipeline(root, base, base.policy.model,
-                       Renderer(base.paths.templates, base.catalogue, base.policy.model))
+                       Renderer([base.paths.templates], base.catalogue, base.policy.model))
 
 
 
@@ -111,7 +114,7 @@ def run_pipeline(pipe: Pipeline, data: bytes, name: str = "2026-12-08-fuzz.yml")
     with deadline(PER_FILE_SECONDS):
         loaded = load_visit(path, pipe.policy, pipe.root)
         problems = list(loaded.problems)
-        pages: list[str] = []
+        pages: list[RenderedPage] = []
         calendars: list[bytes] = []
         if loaded.ok and loaded.model is not None:
             facts = derive(loaded.model, path.stem, pipe.policy, added=None)
@@ -142,12 +145,85 @@ def run_pipeline(pipe: Pipeline, data: bytes, name: str = "2026-12-08-fuzz.yml")
         assert any(p.severity.value == "error" for p in problems), \
             "a file without a model has an error that says why"
     for number, page in enumerate(pages):  # packet, index, packet, index
-        body, meta = mkdocs_meta.get_data(page)  # what MkDocs reads
-        assert isinstance(meta.get("title"), str) and meta["title"].strip(), page[:500]
-        assert "<" not in body, "raw HTML in a page: " + body[body.index("<") - 200:][:400]
+        assert page.title.strip() and page.title == " ".join(page.title.split()), page.title
+        found = Elements(str(page.html))
+        assert found.problems == [], (found.problems[:5], str(page.html)[:2000])
+        ids = [ident for tag, ident in found.headings]
+        assert [h.id for h in page.toc] == ids[:1] and ids[0] in ("packet", "visits")
+        assert set(ids) <= set(_outline(page)), "a heading that is not in the outline"
         if number % 2 == 0:
-            assert meta.get("packet", {}).get("stem") == path.stem, page[:500]
+            assert f'href="../{path.stem}.ics"' in page.html, "the packet's own calendar"
     return bool(pages)
+
+
+# The elements the packet and index templates write (theme/packet/*.html); the Markdown fields
+# add only the sanitiser's (generator.markdown_fields.TAGS).
+TEMPLATE_TAGS = {"a", "div", "em", "h1", "h2", "h3", "hr", "input", "label", "li", "p",
+                 "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul"}
+VOID = {"br", "hr", "input"}
+
+
+def _outline(page: RenderedPage) -> list[str]:
+    out: list[str] = []
+    stack = list(page.toc)
+    while stack:
+        heading = stack.pop()
+        out.append(heading.id)
+        stack.extend(heading.children)
+    return out
+
+
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"]*")?)*)\s*>')
+_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)(?:="([^"]*)")?')
+
+
+class Elements:
+    """Reads a rendered page back: what is wrong with its elements, and its headings.
+
+    The templates and the sanitiser write every tag the same way (lower case, attribute values
+    in double quotes, text escaped), so a tag is found by a pattern; any ``<`` that does not
+    start one is a problem (a fast reader: thousands of pages per run).
+    """
+
+    def __init__(self, html: str) -> None:
+        self.problems: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self._open: list[str] = []
+        if "<" in _TAG.sub("", html):
+            self.problems.append("a '<' that starts no tag")
+        for match in _TAG.finditer(html):
+            closing, tag, attributes = match.groups()
+            if closing:
+                self.end(tag)
+            else:
+                self.start(tag, [(name, unescape(value) if value else value) for name, value
+                                 in _ATTRIBUTE.findall(attributes)])
+        if self._open:
+            self.problems.append(f"never closed: {self._open}")
+
+    def start(self, tag: str, attrs: list[tuple[str, str]]) -> None:
+        if tag not in TEMPLATE_TAGS | TAGS:
+            self.problems.append(f"<{tag}> is no template's nor the sanitiser's")
+        for name, value in attrs:
+            if name.startswith("on") or name in ("src", "srcdoc", "formaction"):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name == "href" and re.match(r"\s*[a-z][a-z0-9+.-]*:", value, re.I) \
+                    and not re.match(r"(https?|mailto|tel):", value, re.I):
+                self.problems.append(f"<{tag} href={value!r}>")
+            if name == "style" and not re.fullmatch(r"text-align:\s*\w+;?", value):
+                self.problems.append(f"<{tag} style={value!r}>")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append((tag, dict(attrs).get("id") or ""))
+        if tag not in VOID:
+            self._open.append(tag)
+
+    def end(self, tag: str) -> None:
+        if not self._open or self._open[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self._open[-1:] or 'nothing'}")
+            if tag in self._open:
+                del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+            return
+        self._open.pop()
 
 
 def base_text() -> str:
