@@ -4,9 +4,9 @@ The project (policy, visit files, country notes) is loaded and validated once, i
 process. Each language is then built by MkDocs in a process of its own (forked, so the loaded
 project is shared, not copied or loaded again), the default language into ``<staging>/site``
 and each other language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all
-have finished. The calendar files, the same in every language, are written once, by the
-default language's build. Where processes cannot be forked the languages are built one after
-the other, with the same result.
+have finished. The calendar files, the same in every language, are written once, by this
+process while the languages build. Where processes cannot be forked the languages are built one
+after the other, with the same result.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def _configure(job: Job, result: Result, strict: bool) -> MkDocsConfig:
     if isinstance(plugin, HandbookPlugin):
         plugin.preloaded = result
         plugin.build_alternates = False
+        plugin.write_calendars = False  # write_calendars() does, while the languages build
     return config
 
 
@@ -114,23 +115,39 @@ def report(result: Result) -> None:
             print(f"INFO    -  {problem.format()}", file=sys.stderr)
 
 
-def build_languages(jobs: list[Job], result: Result, strict: bool) -> bool:
-    """Build every job, side by side where the system can fork; True when all succeeded."""
+def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Path) -> bool:
+    """Build every job, side by side where the system can fork, and write the calendar files
+    into *calendars* meanwhile; True when all succeeded."""
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         processes = [context.Process(target=_child, args=(job, result, strict),
                                      name=f"handbook-build-{job.lang}") for job in jobs]
         for process in processes:
             process.start()
+        write_calendars(result, calendars)
         for process in processes:
             process.join()
         return all(process.exitcode == 0 for process in processes)
+    write_calendars(result, calendars)
     return all(_build_one(job, result, strict) == 0 for job in jobs)
 
 
-def assemble(jobs: list[Job]) -> Path:
-    """Move each alternate's site into the default language's site; returns that site."""
+def write_calendars(result: Result, folder: Path) -> None:
+    """The calendar files, the same for every language, written once."""
+    from .project import calendars
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in calendars(result).items():
+        (folder / name).write_bytes(content)
+
+
+def assemble(jobs: list[Job], calendars: Path) -> Path:
+    """Move each alternate's site into the default language's site, and the calendar files
+    into its visits folder; returns that site."""
     site = jobs[0].site_dir
+    (site / "visits").mkdir(parents=True, exist_ok=True)
+    for path in calendars.iterdir():
+        path.rename(site / "visits" / path.name)
     for job in jobs[1:]:
         target = site / job.lang
         if target.exists():

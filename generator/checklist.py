@@ -44,8 +44,11 @@ class Entry:
         return self.text(lang) if isinstance(self.text, Text) else self.text
 
 
-def _has_items(visit: Visit, condition: Condition) -> bool:
-    return any(_item_matches(item, condition) for _, _, item in visit.items())
+ScheduleItems = list[tuple[dt.date, int, Item]]  # Visit.items(): day, index in the file, item
+
+
+def _has_items(items: ScheduleItems, condition: Condition) -> bool:
+    return any(_item_matches(item, condition) for _, _, item in items)
 
 
 def _item_matches(item: Item, condition: Condition) -> bool:
@@ -56,30 +59,39 @@ def _item_matches(item: Item, condition: Condition) -> bool:
 
 def applies(visit: Visit, condition: Condition, *, item_task: bool = False) -> bool:
     """Whether the visit-wide part of *condition* holds (items are matched separately)."""
-    checks: list[bool] = []
-    if condition.pickup is not None:
-        checks.append(visit.arrival.pickup == condition.pickup)
-    if condition.send_off is not None:
-        checks.append(visit.departure.send_off == condition.send_off)
-    if condition.hotel is not None:
-        checks.append((visit.hotel is not None) == condition.hotel)
-    if condition.hotel_paid_by is not None:
-        checks.append(visit.hotel is not None and visit.hotel.paid_by == condition.hotel_paid_by)
-    if condition.gifts is not None:
-        checks.append(bool(visit.gifts) == condition.gifts)
-    if condition.tiers:
-        checks.append(visit.tier in condition.tiers)
-    if condition.diets:
-        checks.append(any(word in condition.diets for v in visit.visitors for word in v.diet))
-    if condition.countries:
-        checks.append(visit.client.country in {c.upper() for c in condition.countries})
-    if condition.relationships:
-        checks.append(visit.client.relationship in condition.relationships)
-    if condition.visitors_over is not None:
-        checks.append(len(visit.visitors) > condition.visitors_over)
+    return _applies(visit, condition, item_task, None)
+
+
+def _applies(visit: Visit, condition: Condition, item_task: bool,
+             items: ScheduleItems | None) -> bool:
+    """:func:`applies`, with the visit's schedule items when they are at hand. Every condition
+    given must hold: the first that does not settles it."""
+    if condition.pickup is not None and visit.arrival.pickup != condition.pickup:
+        return False
+    if condition.send_off is not None and visit.departure.send_off != condition.send_off:
+        return False
+    if condition.hotel is not None and (visit.hotel is not None) != condition.hotel:
+        return False
+    if condition.hotel_paid_by is not None and not (
+            visit.hotel is not None and visit.hotel.paid_by == condition.hotel_paid_by):
+        return False
+    if condition.gifts is not None and bool(visit.gifts) != condition.gifts:
+        return False
+    if condition.tiers and visit.tier not in condition.tiers:
+        return False
+    if condition.diets and not any(word in condition.diets
+                                   for v in visit.visitors for word in v.diet):
+        return False
+    if condition.countries and visit.client.country not in {c.upper()
+                                                             for c in condition.countries}:
+        return False
+    if condition.relationships and visit.client.relationship not in condition.relationships:
+        return False
+    if condition.visitors_over is not None and not len(visit.visitors) > condition.visitors_over:
+        return False
     if not item_task and (condition.tour or condition.meal):
-        checks.append(_has_items(visit, condition))
-    return all(checks)
+        return _has_items(visit.items() if items is None else items, condition)
+    return True
 
 
 def due_at(spec: DueSpec, anchor: dt.datetime, workday_end: dt.time) -> dt.datetime:
@@ -100,13 +112,14 @@ def phase_of(when: dt.datetime, visit: Visit) -> Phase:
     return Phase.AFTER
 
 
-def _task_entries(task: Task, visit: Visit, policy: Policy) -> list[Entry]:
+def _task_entries(task: Task, visit: Visit, policy: Policy,
+                  items: ScheduleItems | None = None) -> list[Entry]:
     done = task.id in visit.done
     if task.due.anchor in ("item", "item-end"):
-        if not applies(visit, task.when, item_task=True):
+        if not _applies(visit, task.when, True, items):
             return []
         entries = []
-        for day, _, item in visit.items():
+        for day, _, item in visit.items() if items is None else items:
             if not _item_matches(item, task.when):
                 continue
             start = dt.datetime.combine(day, item.at)
@@ -116,7 +129,7 @@ def _task_entries(task: Task, visit: Visit, policy: Policy) -> list[Entry]:
             entries.append(Entry(task.id, task.text, task.owner, due, phase_of(due, visit),
                                  done, task.link, item, day))
         return entries
-    if not applies(visit, task.when):
+    if not _applies(visit, task.when, False, items):
         return []
     anchor = visit.arrival.at if task.due.anchor == "arrival" else visit.departure.at
     due = due_at(task.due, anchor, policy.workday_end)
@@ -130,7 +143,8 @@ def manual_due(due: dt.date | int, visit: Visit, policy: Policy) -> dt.datetime:
 
 def build_checklist(visit: Visit, policy: Policy) -> list[Entry]:
     """Policy tasks and the file's own checklist items, in due order."""
-    entries = [e for task in policy.tasks for e in _task_entries(task, visit, policy)]
+    items = visit.items()  # sorted once, not once per task
+    entries = [e for task in policy.tasks for e in _task_entries(task, visit, policy, items)]
     for index, item in enumerate(visit.checklist):
         due = manual_due(item.due, visit, policy)
         entries.append(Entry(f"checklist[{index}]", item.task, item.owner, due,

@@ -224,12 +224,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         if result.errors:
             return 1
         jobs = build.jobs_for(config, staging)
-        if not build.build_languages(jobs, result, strict=not args.no_strict):
+        calendars = staging / "calendars"
+        if not build.build_languages(jobs, result, strict=not args.no_strict,
+                                     calendars=calendars):
             print(f"build failed (see the messages above); {target} was left as it was",
                   file=sys.stderr)
             return 1
         try:
-            install_site(build.assemble(jobs), target)
+            install_site(build.assemble(jobs, calendars), target)
         except OSError as error:
             print(f"the site was built but could not be put in {target}: {error}",
                   file=sys.stderr)

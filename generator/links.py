@@ -17,9 +17,8 @@ import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
-
-import markdown  # type: ignore[import-untyped]
 
 from . import escape
 
@@ -58,7 +57,9 @@ def _is_footnote(attrs: dict[str, str | None], href: str) -> bool:
 
 
 @functools.cache
-def _converter() -> markdown.Markdown:
+def _converter() -> Any:
+    import markdown  # type: ignore[import-untyped]  # first conversion: most checks need none
+
     return markdown.Markdown(extensions=EXTENSIONS)
 
 
@@ -84,6 +85,32 @@ class TooDeep(Exception):
     """The Markdown nests so deeply that converting it exhausts the recursion limit."""
 
 
+# Characters that can open a block inside a block: quotes (>), list items (- * + and 1.),
+# definitions (:), admonitions (!!!) and details (???). Indentation nests too.
+_NESTING = re.compile(r"[>*+\-:!?\d]")
+FLAT = 40  # at most this much indentation and nesting characters on every line: see _flat
+
+
+def _flat(source: str) -> bool:
+    """Whether converting *source* (escaped Markdown) can neither make a link or an image nor
+    nest deeply enough to exhaust the recursion limit, so that it need not be converted.
+
+    Every link and image needs a ``[`` (raw HTML and autolinks need a ``<``, which
+    :func:`escape.block` writes as ``&lt;``). Each level of nesting needs a nesting character
+    or four columns of indentation on the line that holds the nested text, and costs at most
+    three stack frames; a line within :data:`FLAT` is nowhere near the recursion limit
+    (tests/test_yamlload.py measures both).
+    """
+    if "[" in source or "<" in source:
+        return False
+    for line in source.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if indent + 3 * line.count("\t", 0, indent) + len(_NESTING.findall(stripped)) > FLAT:
+            return False
+    return True
+
+
 def unsafe_links(text: str) -> list[Link]:
     """Every image, and every link whose target is not an http(s), mailto or tel address.
 
@@ -91,10 +118,13 @@ def unsafe_links(text: str) -> list[Link]:
     defined in another, as on the page. Raises :class:`TooDeep` for Markdown that the build
     could not convert either.
     """
+    source = str(escape.block(text))
+    if _flat(source):
+        return []
     converter = _converter()
     converter.reset()
     try:
-        html = converter.convert(str(escape.block(text)))
+        html = converter.convert(source)
     except RecursionError:
         converter.reset()
         raise TooDeep from None

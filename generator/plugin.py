@@ -28,7 +28,7 @@ from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -98,12 +98,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # A result the caller loaded already (the handbook command, or the build of the other
         # language): validated once, used by every language. Set it before the build.
         self.preloaded: Result | None = None
-        # Whether on_post_build builds the alternates (MkDocs alone) or the caller does.
+        # Whether on_post_build builds the alternates (MkDocs alone) or the caller does, and
+        # whether this build writes the calendar files (when the calendars option says it is
+        # the one) or the caller does.
         self.build_alternates = True
+        self.write_calendars = True
         self.root = Path.cwd()
         self._owners: Any = None
         self._renderer: Renderer | None = None
         self._packets: dict[str, Facts] = {}
+        self._search_html: dict[str, str] = {}
+        self._calendar_thread: Any = None
+        self._shown: str | None = None
 
     # -- loading -------------------------------------------------------------------------
 
@@ -150,7 +156,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             inclusion = (InclusionLevel.INCLUDED if src_uri == INDEX
                          else InclusionLevel.NOT_IN_NAV)
             files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
-        if not self.config.calendars:
+        if not self.config.calendars and self.write_calendars:
             for name, content in calendars(self.result).items():
                 files.append(File.generated(config, f"visits/{name}", content=content))
         return files
@@ -210,7 +216,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 facts, lang, today=self.result.today, zone=str(_zone(facts, self.result)),
                 notes=country_tips(self.result, facts, lang), site=site)
         page.toc = get_toc(toc_tokens(rendered.toc))
+        self._search_html[page.file.src_uri] = str(rendered.search_html)
         return str(rendered.html)
+
+    @event_priority(100)  # before the search plugin indexes page.content
+    def _offer_search_html(self, context: Any, *, page: Page, config: MkDocsConfig,
+                           nav: Any) -> Any:
+        """Give search the part of a generated page it indexes (see render.SEARCH_OFF)."""
+        search = self._search_html.get(page.file.src_uri)
+        if search is not None:
+            self._shown = page.content
+            page.content = search
+        return context
+
+    @event_priority(-100)  # after the search plugin
+    def _restore_page_html(self, context: Any, *, page: Page, config: MkDocsConfig,
+                           nav: Any) -> Any:
+        if self._search_html.pop(page.file.src_uri, None) is not None:
+            page.content = self._shown
+            self._shown = None
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if page.file.generated_by and self._generated(page.file.src_uri):
@@ -306,9 +331,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if index_file is not None:
             rebuilt.append(index_file)
         if not self.config.calendars:
-            (site_dir / "visits").mkdir(parents=True, exist_ok=True)
-            for name, content in calendars(result, only=changed).items():
-                (site_dir / "visits" / name).write_bytes(content)
+            self._write_calendars(result, changed, site_dir / "visits")
         doc_files = files.documentation_pages()
         for built in rebuilt:
             if index is not None:
@@ -319,6 +342,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             mk._build_page(page, config, doc_files, nav, env)
         if search is not None and index is not None:
             search.on_post_build(config=config)
+
+    def _write_calendars(self, result: Result, changed: set[str], folder: Path) -> None:
+        """The changed visits' calendar files and the calendar of all visits, in a thread: the
+        pages do not wait for the calendar of all visits, which takes longest."""
+        import threading
+
+        if self._calendar_thread is not None:
+            self._calendar_thread.join()
+
+        def write() -> None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, content in calendars(result, only=changed).items():
+                (folder / name).write_bytes(content)
+
+        self._calendar_thread = threading.Thread(target=write, name="handbook-calendars")
+        self._calendar_thread.start()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -333,8 +372,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 server.watch(str(path))
         return server
 
-    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig,
-                        nav: Any) -> Any:
+    def _page_facts(self, context: Any, *, page: Page, config: MkDocsConfig,
+                    nav: Any) -> Any:
         """Edit link, last change and owner of a page (see :mod:`generator.provenance`).
 
         A packet's edit link and last-change date come from its visit file in ``visits/``, not
@@ -374,6 +413,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             page.meta["handbook_owner"] = pv.owner_meta(policy, dept, self.config.language, person,
                                                         catalogue=self.result.catalogue)
         return context
+
+    on_page_context = CombinedEvent(_offer_search_html, _page_facts, _restore_page_html)
 
 
 def _zone(facts: Facts, result: Result) -> object:

@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .country_notes import Note
 from .derive import Facts, meal_diets
@@ -56,6 +57,7 @@ class RenderedPage:
     html: Markup          # the page's content (what Markdown would have produced)
     toc: list[Heading]
     searchable: bool = True
+    search_html: Markup = field(default_factory=Markup)  # the part search indexes
 
 
 def _link(target: str) -> str:
@@ -94,14 +96,14 @@ class Outline:
     A template writes a heading with ``{{ outline.heading(2, "schedule", t("schedule")) }}``:
     that prints the heading with its id and permalink (the markup of Python-Markdown's toc
     extension, which Material styles) and adds it to the page's table of contents, nested by
-    level. ``search=False`` marks the heading ``data-search-exclude`` (see Material's search).
+    level.
     """
 
     def __init__(self) -> None:
         self.roots: list[Heading] = []
         self._stack: list[Heading] = []
 
-    def heading(self, level: int, ident: str, title: object, *, search: bool = True,
+    def heading(self, level: int, ident: str, title: object, *,
                 permalink: bool = True) -> Markup:
         text = plain(title)
         entry = Heading(level, ident, text)
@@ -109,11 +111,10 @@ class Outline:
             self._stack.pop()
         (self._stack[-1].children if self._stack else self.roots).append(entry)
         self._stack.append(entry)
-        excluded = Markup("" if search else " data-search-exclude")
-        link = (Markup('<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>')
-                .format(ident) if permalink else Markup(""))
-        return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, ident, excluded, text,
-                                                               link)
+        key = escape(ident)
+        link = (f'<a class="headerlink" href="#{key}" title="Permanent link">&para;</a>'
+                if permalink else "")
+        return Markup(f'<h{level:d} id="{key}">{escape(text)}{link}</h{level:d}>')
 
 
 class Renderer:
@@ -133,6 +134,7 @@ class Renderer:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
             autoescape=True,
+            auto_reload=False,  # one build, one set of templates: no stat per include
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -151,6 +153,7 @@ class Renderer:
             P=PUNCTUATION[lang],
         )
         env.filters.update(
+            by_day=_by_day,
             markdown=to_html,
             hhmm=lambda v: v.strftime("%H:%M"),
         )
@@ -174,8 +177,7 @@ class Renderer:
         html = template.render(f=facts, v=visit, title=title, today=today, zone=zone,
                                notes=list(notes), warnings=warnings, outline=outline,
                                meal_diets=meal_diets(visit, policy), **site.context())
-        return RenderedPage(title, description, Markup(html), outline.roots,
-                            searchable=not visit.confidential)
+        return _page(title, description, html, outline, searchable=not visit.confidential)
 
     def title(self, facts: Facts, lang: str) -> str:
         """A packet's title: the visit's own, else "<company> visit"."""
@@ -195,8 +197,24 @@ class Renderer:
         outline = Outline()
         html = template.render(upcoming=upcoming, past=past, today=today, outline=outline,
                                **(site or Site(calendar=lambda name: name)).context())
-        return RenderedPage(self.catalogue.t(lang, "visits"),
-                            self.catalogue.t(lang, "visits_intro"), Markup(html), outline.roots)
+        return _page(self.catalogue.t(lang, "visits"), self.catalogue.t(lang, "visits_intro"),
+                     html, outline)
+
+
+SEARCH_OFF, SEARCH_ON = "<!-- search: off -->", "<!-- search: on -->"
+_UNSEARCHED = re.compile(re.escape(SEARCH_OFF) + ".*?" + re.escape(SEARCH_ON), re.S)
+
+
+def _page(title: str, description: str, html: str, outline: Outline, *,
+          searchable: bool = True) -> RenderedPage:
+    """A rendered page: the content without the search markers, and the part search indexes
+    (the content without what lies between them; an unclosed marker leaves out the rest)."""
+    search = _UNSEARCHED.sub("", html)
+    search = search.split(SEARCH_OFF, 1)[0].replace(SEARCH_ON, "")
+    shown = html.replace(SEARCH_OFF + "\n", "").replace(SEARCH_ON + "\n", "")
+    shown = shown.replace(SEARCH_OFF, "").replace(SEARCH_ON, "")
+    return RenderedPage(title, description, Markup(shown), outline.roots, searchable,
+                        Markup(search))
 
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
@@ -220,6 +238,14 @@ def collapse_whitespace(page: str) -> str:
             out.append(parts[index + 1])  # a kept element, as it is
         index += 3
     return "".join(out)
+
+
+def _by_day(entries: Sequence[Any]) -> list[tuple[dt.date, list[Any]]]:
+    """Checklist entries grouped by the day they are due, in their order."""
+    days: dict[dt.date, list[Any]] = {}
+    for entry in entries:
+        days.setdefault(entry.due.date(), []).append(entry)
+    return list(days.items())
 
 
 def _money(amount: float, currency: str) -> str:
