@@ -371,7 +371,22 @@ def _offset_position(text: str, offset: int) -> Position:
 
 
 def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
-    """Parse one YAML document safely, keeping positions. Raises :class:`YamlSyntaxError`."""
+    """Parse one YAML document safely, keeping positions. Raises :class:`YamlSyntaxError`.
+
+    A document that the quick path accepts is returned as it is; anything else (an error, an
+    alias beyond the limits, a merge key, an unusual tag) is loaded again by the careful path,
+    whose result and messages are the reference.
+    """
+    if _quick_path_safe():
+        try:
+            return _load_quick(text, limits)
+        except Exception:  # the careful path says what is wrong, and where
+            pass
+    return _load_careful(text, limits)
+
+
+def _load_careful(text: str, limits: Limits) -> LoadedYaml:
+    """The reference loader: libyaml's events composed in Python, every rule as it goes."""
     loader = _Loader(text, limits)
     out: LoadedYaml | None = None
     try:
@@ -412,6 +427,295 @@ def load_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
                               syntax=False) from None
     finally:
         loader.dispose()
+
+
+# The quick path --------------------------------------------------------------------------------
+#
+# libyaml composes the node graph in C (yaml._yaml.CParser.get_single_node), and one walk over
+# the graph then enforces this loader's rules, records the positions and builds the data the way
+# SafeConstructor would. Whenever that walk meets something it does not handle exactly like the
+# careful path (a merge key, an alias beyond the limits or inside its own anchor, nesting deeper
+# than the limit, a tag other than the plain scalar, list and mapping tags, a value a constructor
+# refuses, a key that is a list or a mapping), it gives up and the careful path loads the text
+# again: it alone decides what is wrong and what the message says. libyaml itself refuses
+# nesting beyond 1,000 levels, so the C composer's recursion is bounded (checked once, below).
+
+STR_TAG = "tag:yaml.org,2002:str"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
+
+
+class _GiveUp(Exception):
+    """The quick path does not handle this document: load it carefully."""
+
+
+_RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag (there are no path resolvers)
+_RESOLVE: Any = Resolver.resolve
+
+
+class _Composer(_Parser, Resolver):
+    """libyaml's parser and composer, with this loader's implicit types (see _Loader)."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        Resolver.__init__(self)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # there are no path resolvers (checked in _quick_path_safe)
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:  # quoted or block text: no implicit type
+                return STR_TAG
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = str(_RESOLVE(self, kind, value, implicit))
+                if len(value) <= 64 and len(_RESOLVED) < 100_000:
+                    _RESOLVED[value] = tag
+            return tag
+        return SEQ_TAG if kind is SequenceNode else MAP_TAG
+
+
+_SCALAR_BUILDERS: dict[str, Any] = {
+    tag: SafeConstructor.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+}
+_SCALAR_CONSTRUCTOR = SafeConstructor()  # the "self" of those constructors (stateless for scalars)
+_QUICK: list[bool] = []
+_POSITIONS: dict[tuple[int, int], Position] = {}  # positions are immutable: shared, not remade
+
+
+def _position(mark: Any) -> Position:
+    key = (mark.line, mark.column)
+    found = _POSITIONS.get(key)
+    if found is None:
+        found = Position(mark.line + 1, mark.column + 1)
+        if len(_POSITIONS) < 100_000:
+            _POSITIONS[key] = found
+    return found
+
+
+def _quick_path_safe() -> bool:
+    """Whether the quick path may be used: libyaml is there and bounds the nesting itself."""
+    if not _QUICK:
+        _QUICK.append(_Parser.__module__ == "yaml._yaml" and not _Loader.yaml_path_resolvers
+                      and _nesting_is_bounded())
+    return _QUICK[0]
+
+
+def _nesting_is_bounded() -> bool:
+    for probe in ("[" * 1_100, "- " * 1_100 + "x", "".join(" " * i + "a:\n" for i in range(1_100))):
+        composer = _Composer(probe)
+        try:
+            composer.get_single_node()
+        except yaml.YAMLError as error:
+            if "maximum nesting depth" not in str(error):
+                return False
+        else:
+            return False
+        finally:
+            composer.dispose()
+    return True
+
+
+def _load_quick(text: str, limits: Limits) -> LoadedYaml:
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    finally:
+        composer.dispose()
+    out = LoadedYaml(data=None, text=text)
+    if root is None:
+        return out
+    if "&" not in text:  # no anchor, so no alias (one would be undefined): the graph is a tree
+        out.data = _build_tree(root, out, limits.max_depth)
+    else:
+        out.data = _build_graph(root, out, limits)
+    return out
+
+
+def _scalar(node: Any) -> Any:
+    """A scalar's value, as SafeConstructor makes it, for the tags the quick path handles."""
+    tag = node.tag
+    if tag == STR_TAG:
+        return node.value
+    builder = _SCALAR_BUILDERS.get(tag)
+    if builder is None:
+        raise _GiveUp
+    return builder(_SCALAR_CONSTRUCTOR, node)
+
+
+def _build_tree(root: Any, out: LoadedYaml, max_depth: int) -> Any:
+    """The data of a document without anchors, its positions and duplicate keys recorded."""
+    values, keys, duplicates = out.values, out.keys, out.duplicates
+    reported: set[tuple[Position, Position]] = set()
+    positions = _POSITIONS
+    position = _position
+    scalar = _scalar
+
+    def build(node: Any, path: PathKey, depth: int) -> Any:
+        if depth > max_depth:
+            raise _GiveUp
+        mark = node.start_mark
+        values[path] = positions.get((mark.line, mark.column)) or position(mark)
+        kind = type(node)
+        if kind is ScalarNode:
+            return node.value if node.tag == STR_TAG else scalar(node)
+        if kind is MappingNode:
+            if node.tag != MAP_TAG:
+                raise _GiveUp
+            mapping: dict[Any, Any] = {}
+            seen: dict[str | int, Position] = {}
+            deeper = depth + 1
+            if deeper > max_depth and node.value:
+                raise _GiveUp
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode:
+                    raise _GiveUp  # a list or a mapping as a key
+                tag = key_node.tag
+                if tag == STR_TAG:
+                    key_data = key = key_node.value
+                else:
+                    if tag == MERGE_TAG:
+                        raise _GiveUp
+                    key_data = scalar(key_node)
+                    key = (key_data if isinstance(key_data, int)
+                           and not isinstance(key_data, bool) else str(key_data))
+                child = (*path, key)
+                mark = key_node.start_mark
+                where = positions.get((mark.line, mark.column)) or position(mark)
+                if key in seen and (seen[key], where) not in reported:
+                    reported.add((seen[key], where))
+                    duplicates.append((child, seen[key], where))
+                seen[key] = where
+                keys[child] = where
+                mapping[key_data] = build(value_node, child, deeper)
+            return mapping
+        if kind is SequenceNode:
+            if node.tag != SEQ_TAG:
+                raise _GiveUp
+            deeper = depth + 1
+            return [build(item, (*path, index), deeper) for index, item in enumerate(node.value)]
+        raise _GiveUp  # pragma: no cover - the composer makes only these nodes
+
+    return build(root, (), 1)
+
+
+def _build_graph(root: Any, out: LoadedYaml, limits: Limits) -> Any:
+    """The data of a document with anchors: aliases within the limits, none recursive."""
+    values, keys, duplicates = out.values, out.keys, out.duplicates
+    reported: set[tuple[Position, Position]] = set()
+    built: dict[int, tuple[Any, int]] = {}  # id(node) -> (data, values it expands to)
+    active: set[int] = set()  # collections being built: an alias to one is recursive
+    max_depth, budget = limits.max_depth, limits.max_values
+    expanded = 0  # values that aliases bring in
+    position = _position
+    scalar = _scalar
+
+    def alias(node: Any, path: PathKey) -> tuple[Any, int]:
+        nonlocal expanded
+        found = built[id(node)]
+        expanded += found[1]
+        if expanded > budget:
+            raise _GiveUp
+        walk(node, path)
+        return found
+
+    def build(node: Any, path: PathKey, depth: int) -> tuple[Any, int]:
+        nonlocal expanded
+        node_id = id(node)
+        if node_id in built:
+            return alias(node, path)
+        if node_id in active or depth > max_depth:
+            raise _GiveUp
+        values[path] = position(node.start_mark)
+        kind = type(node)
+        result: tuple[Any, int]
+        if kind is ScalarNode:
+            result = (scalar(node), 1)
+        elif kind is SequenceNode:
+            if node.tag != SEQ_TAG:
+                raise _GiveUp
+            active.add(node_id)
+            items: list[Any] = []
+            size = 1
+            for index, item in enumerate(node.value):
+                data, count = build(item, (*path, index), depth + 1)
+                items.append(data)
+                size += count
+            active.discard(node_id)
+            result = (items, size)
+        elif kind is MappingNode:
+            if node.tag != MAP_TAG:
+                raise _GiveUp
+            active.add(node_id)
+            mapping: dict[Any, Any] = {}
+            seen: dict[str | int, Position] = {}
+            size = 1
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode or key_node.tag == MERGE_TAG:
+                    raise _GiveUp  # a merge key, or a list or mapping as a key
+                key_id = id(key_node)
+                if key_id in built:  # an alias as a key: it brings in one value
+                    expanded += 1
+                    if expanded > budget:
+                        raise _GiveUp
+                    key_data = built[key_id][0]
+                    size += 1
+                else:
+                    if depth + 1 > max_depth:
+                        raise _GiveUp
+                    key_data = scalar(key_node)
+                    built[key_id] = (key_data, 1)
+                    size += 1
+                key = (key_data if isinstance(key_data, int) and not isinstance(key_data, bool)
+                       else str(key_data))
+                child = (*path, key)
+                where = position(key_node.start_mark)
+                if key in seen and (seen[key], where) not in reported:
+                    reported.add((seen[key], where))
+                    duplicates.append((child, seen[key], where))
+                seen[key] = where
+                keys[child] = where
+                data, count = build(value_node, child, depth + 1)
+                size += count
+                mapping[key_data] = data
+            active.discard(node_id)
+            result = (mapping, size)
+        else:  # pragma: no cover - the composer makes only these nodes
+            raise _GiveUp
+        built[node_id] = result
+        return result
+
+    def walk(node: Any, path: PathKey) -> None:
+        """Positions under an alias, as the careful path's _walk records them."""
+        values[path] = position(node.start_mark)
+        kind = type(node)
+        if kind is MappingNode:
+            seen: dict[str | int, Position] = {}
+            for key_node, value_node in node.value:
+                key_data = built[id(key_node)][0]
+                key = (key_data if isinstance(key_data, int) and not isinstance(key_data, bool)
+                       else str(key_data))
+                child = (*path, key)
+                where = position(key_node.start_mark)
+                if key in seen and (seen[key], where) not in reported:
+                    reported.add((seen[key], where))
+                    duplicates.append((child, seen[key], where))
+                seen[key] = where
+                keys[child] = where
+                walk(value_node, child)
+        elif kind is SequenceNode:
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    return build(root, (), 1)[0]
 
 
 def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
