@@ -51,26 +51,33 @@ class Loaded(Generic[T]):
 def _load_model(path: Path, name: str, model: type[M],
                 context: dict[str, object] | None = None,
                 max_bytes: int | None = None) -> Loaded[M]:
+    return _load_scanned(path, name, model, context, max_bytes)[0]
+
+
+def _load_scanned(path: Path, name: str, model: type[M],
+                  context: dict[str, object] | None = None,
+                  max_bytes: int | None = None) -> tuple[Loaded[M], list[tuple[PathKey, str]]]:
+    """The file loaded and validated, and its text values (for the length limits)."""
     sink = ProblemSink(name)
     try:
         if not path.is_file():  # a device or a pipe would never end; a folder is no file
             sink.add((), "is not a regular file, so it cannot be a visit file.",
                      "give the path of a .yml file, or of the folder that holds them")
-            return Loaded(path, name, None, None, sink.problems)
+            return (Loaded(path, name, None, None, sink.problems), [])
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             sink.add((), f"the file is larger than the policy's limit of {max_bytes:,} bytes "
                      f"({size:,} bytes); a visit file is a few KB.",
                      "keep one visit per file and remove pasted documents or data; the limit "
                      "is limits.max_file_bytes in the policy")
-            return Loaded(path, name, None, None, sink.problems)
+            return (Loaded(path, name, None, None, sink.problems), [])
         source = read_yaml(path)
     except YamlSyntaxError as error:
         message = (f"this is not valid YAML: {error.reason}." if error.syntax
                    else f"{error.reason}.")
         sink.problems.append(Problem(name, error.position.line, error.position.column,
                                      field_path(error.path), message, error.fix))
-        return Loaded(path, name, None, None, sink.problems)
+        return (Loaded(path, name, None, None, sink.problems), [])
     except UnicodeDecodeError as error:
         where = _offset_position(path, error.start)
         sink.problems.append(Problem(name, where.line, where.column, "",
@@ -78,10 +85,10 @@ def _load_model(path: Path, name: str, model: type[M],
                                      "encoding, such as UTF-16, GBK or Latin-1).",
                                      "save it as UTF-8 in your editor (VS Code: the encoding "
                                      "in the status bar → Save with Encoding → UTF-8)"))
-        return Loaded(path, name, None, None, sink.problems)
+        return (Loaded(path, name, None, None, sink.problems), [])
     except OSError as error:
         sink.add((), f"cannot be read: {error.strerror}.", "check the path and permissions")
-        return Loaded(path, name, None, None, sink.problems)
+        return (Loaded(path, name, None, None, sink.problems), [])
     sink.source = source
     for dup_path, first, _second in source.duplicates:
         sink.add(dup_path, f"'{dup_path[-1]}' appears twice in the same place "
@@ -91,16 +98,18 @@ def _load_model(path: Path, name: str, model: type[M],
     if source.data is None:
         sink.add((), "the file is empty (it holds no fields).",
                  "start from the template: handbook new")
-        return Loaded(path, name, None, source, sink.problems)
+        return (Loaded(path, name, None, source, sink.problems), [])
     if not isinstance(source.data, dict):
         sink.add((), "the file is not a mapping of fields (key: value lines).",
                  "start from the template: handbook new")
-        return Loaded(path, name, None, source, sink.problems)
-    controls = _control_paths(source.data, ())
+        return (Loaded(path, name, None, source, sink.problems), [])
+    controls: list[tuple[PathKey, str]] = []
+    todo: list[PathKey] = []
+    strings: list[tuple[PathKey, str]] = []
+    _scan(source.data, (), controls, todo, strings)
     for control_path, char in controls:
         sink.add(control_path, f"contains a control character (U+{ord(char):04X}), "
                  "which cannot be shown on a page.", CONTROL_FIX)
-    todo = _todo_paths(source.data, ())
     for todo_path in todo:
         sink.add(todo_path, "still says TODO.", "fill in the real value, or delete the line "
                  "if the field is optional")
@@ -109,42 +118,49 @@ def _load_model(path: Path, name: str, model: type[M],
         result = model.model_validate(source.data, context=context)
     except ValidationError as error:
         report_validation_error(error, model, sink, skip=skip, data=source.data)
-        return Loaded(path, name, None, source, sink.problems)
+        return (Loaded(path, name, None, source, sink.problems), strings)
     if todo or controls:
-        return Loaded(path, name, None, source, sink.problems)
-    return Loaded(path, name, result, source, sink.problems)
+        return (Loaded(path, name, None, source, sink.problems), strings)
+    return (Loaded(path, name, result, source, sink.problems), strings)
 
 
-_ALLOWED_CONTROLS = frozenset("\t\n")
+# Control characters other than tab and newline, and lone surrogates: no page can show them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _bad_char(text: str) -> str | None:
     """The first control character (or lone surrogate) in *text*, if any."""
-    for char in text:
-        code = ord(char)
-        if (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF) \
-                and char not in _ALLOWED_CONTROLS:
-            return char
-    return None
+    match = _CONTROL.search(text)
+    return match.group() if match else None
 
 
-def _control_paths(data: object, path: PathKey) -> list[tuple[PathKey, str]]:
-    """Paths of keys and text values holding a control character, with the character."""
-    found: list[tuple[PathKey, str]] = []
+def _scan(data: object, path: PathKey, controls: list[tuple[PathKey, str]],
+          todo: list[PathKey], strings: list[tuple[PathKey, str]]) -> None:
+    """One walk over the data, in order: keys and text values holding a control character
+    (with the character), values left as the template's placeholder TODO, and every text
+    value (for the length limits)."""
     if isinstance(data, str):
-        char = _bad_char(data)
-        return [(path, char)] if char else []
-    if isinstance(data, dict):
+        match = _CONTROL.search(data)
+        if match:
+            controls.append((path, match.group()))
+        if data.strip() == "TODO":
+            todo.append(path)
+        strings.append((path, data))
+    elif isinstance(data, dict):
         for key, value in data.items():
-            child = (*path, _key(key))
-            char = _bad_char(str(key))
-            if char:
-                found.append((child, char))
-            found.extend(_control_paths(value, child))
+            if isinstance(key, int) and not isinstance(key, bool):
+                child = (*path, key)
+                text = str(key)
+            else:
+                text = str(key)
+                child = (*path, text)
+            match = _CONTROL.search(text)
+            if match:
+                controls.append((child, match.group()))
+            _scan(value, child, controls, todo, strings)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            found.extend(_control_paths(value, (*path, index)))
-    return found
+            _scan(value, (*path, index), controls, todo, strings)
 
 
 def _key(key: object) -> str | int:
@@ -158,17 +174,6 @@ def _offset_position(path: Path, offset: int) -> Position:
     except OSError:
         return Position(1, 1)
     return Position(data.count(b"\n") + 1, offset - (data.rfind(b"\n") + 1) + 1)
-
-
-def _todo_paths(data: object, path: PathKey) -> list[PathKey]:
-    """Paths of values left as the template's placeholder TODO."""
-    if isinstance(data, str):
-        return [path] if data.strip() == "TODO" else []
-    if isinstance(data, dict):
-        return [p for key, value in data.items() for p in _todo_paths(value, (*path, _key(key)))]
-    if isinstance(data, list):
-        return [p for i, value in enumerate(data) for p in _todo_paths(value, (*path, i))]
-    return []
 
 
 def load_policy(path: Path, root: Path | None = None) -> Loaded[Policy]:
@@ -228,17 +233,18 @@ RESERVED_STEMS = ("index", "visits")  # visits/index.md and visits/visits.ics ar
 
 def name_problems(path: Path, root: Path | None = None) -> list[Problem]:
     """What is wrong with the file name of a visit file (it becomes the packet's address)."""
-    shown = display_path(path, root)
     stem = path.stem
     if stem.lower() in RESERVED_STEMS:
-        return [Problem(shown, 1, 1, "", f"the file name '{path.name}' is reserved: the site "
+        return [Problem(display_path(path, root), 1, 1, "",
+                        f"the file name '{path.name}' is reserved: the site "
                         f"generates visits/{stem.lower()} itself.",
                         "rename the file as YYYY-MM-DD-company.yml, e.g. "
                         "2026-12-08-acme-gmbh.yml")]
     if not _STEM.match(stem):
         bad = sorted({c for c in stem if not (c.isalnum() or c in "-_")})
         shown_chars = " ".join(repr(c) for c in bad) or "its first character"
-        return [Problem(shown, 1, 1, "", f"the file name '{path.name}' has characters a page "
+        return [Problem(display_path(path, root), 1, 1, "",
+                        f"the file name '{path.name}' has characters a page "
                         f"address cannot hold as they are: {shown_chars}.",
                         "use letters, digits and '-' only, e.g. 2026-12-08-acme-gmbh.yml")]
     return []
@@ -271,13 +277,13 @@ def folder_problems(folder: Path | None, files: list[Path],
 
 
 def load_visit(path: Path, policy: Policy, root: Path | None = None) -> Loaded[Visit]:
-    loaded = _load_model(path, display_path(path, root), Visit, {"policy": policy},
-                         max_bytes=policy.limits.max_file_bytes)
+    loaded, strings = _load_scanned(path, display_path(path, root), Visit, {"policy": policy},
+                                    max_bytes=policy.limits.max_file_bytes)
     sized = True
     if loaded.source is not None and isinstance(loaded.source.data, dict):
         sink = ProblemSink(loaded.name, loaded.source)
         check_schedule_days(loaded.source.data, sink)
-        sized = check_lengths(loaded.source.data, policy, sink)
+        sized = _check_lengths(strings, policy, sink)
         loaded.problems.extend(sink.problems)
     if loaded.model is not None:
         sink = ProblemSink(loaded.name, loaded.source)
@@ -293,22 +299,18 @@ def _is_markdown(path: PathKey) -> bool:
             or (len(path) == 4 and path[0] == "schedule" and path[3] == "notes"))
 
 
-def _strings(data: object, path: PathKey) -> list[tuple[PathKey, str]]:
-    if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [s for key, value in data.items() for s in _strings(value, (*path, _key(key)))]
-    if isinstance(data, list):
-        return [s for i, value in enumerate(data) for s in _strings(value, (*path, i))]
-    return []
-
-
 def check_lengths(data: dict[Any, Any], policy: Policy, sink: ProblemSink) -> bool:
     """Text within the policy's limits (a page is built in time); False when a limit is hit."""
+    strings: list[tuple[PathKey, str]] = []
+    _scan(data, (), [], [], strings)
+    return _check_lengths(strings, policy, sink)
+
+
+def _check_lengths(strings: list[tuple[PathKey, str]], policy: Policy, sink: ProblemSink) -> bool:
     limits = policy.limits
     ok = True
     brackets = 0
-    for path, text in _strings(data, ()):
+    for path, text in strings:
         markdown = _is_markdown(path)
         limit = limits.max_markdown_chars if markdown else limits.max_text_chars
         if markdown:
