@@ -1,0 +1,405 @@
+"""The packet and index renderer (generator.render), on the fixture visits, and what the built
+site makes of its pages: search, calendars.
+
+The renderer's tests are tables: each fixture visit, as written and without its optional parts,
+in both languages, against the sections a packet must and must not show; each block of the
+packet overridden in turn from a folder searched first. The site's tests read the session build
+of the fixture project (``conftest.built_site``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURE_POLICY, FIXTURE_VISITS, ROOT, TODAY
+from markupsafe import Markup
+from sitebuild import search_index
+
+from generator.country_notes import Note
+from generator.derive import Facts, derive
+from generator.project import Paths, Result, country_tips, listed, load_project
+from generator.render import Heading, RenderedPage, Renderer, Site
+
+LANGS = ("zh", "en")
+TEMPLATES = ROOT / "theme" / "packet"
+MAIN = "2026-12-14-lumina-it"  # the fixture with every section
+ZONE = "Asia/Shanghai"
+
+
+@pytest.fixture(scope="module")
+def project() -> Result:
+    """The fixture visits and policy, with the handbook's pages (their country notes)."""
+    result = load_project(Paths(ROOT, policy=FIXTURE_POLICY, visits=FIXTURE_VISITS),
+                          today=TODAY, history=False)
+    assert [p.format() for p in result.errors] == []
+    return result
+
+
+@pytest.fixture(scope="module")
+def renderer(project: Result) -> Renderer:
+    assert project.catalogue is not None and project.policy.model is not None
+    return Renderer([TEMPLATES], project.catalogue, project.policy.model)
+
+
+def _facts(project: Result, stem: str) -> Facts:
+    return next(f for f in project.facts if f.stem == stem)
+
+
+# --- Variants of the fixture visits -----------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One packet to render: a fixture visit, maybe stripped of its optional parts."""
+
+    stem: str
+    stripped: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.stem}{'-stripped' if self.stripped else ''}"
+
+    def facts_and_notes(self, project: Result, lang: str) -> tuple[Facts, list[Note]]:
+        facts = _facts(project, self.stem)
+        if not self.stripped:
+            return facts, country_tips(project, facts, lang)
+        assert project.policy.model is not None
+        visit = facts.visit
+        bare = visit.model_copy(update={
+            "client": visit.client.model_copy(update={"background": None}),
+            "gifts": [], "notes": None, "hotel": None, "schedule": {}, "confidential": False,
+            "visitors": [v.model_copy(update={"diet": []}) for v in visit.visitors]})
+        derived = derive(bare, self.stem, project.policy.model)
+        return dataclasses.replace(derived, checklist=[], findings=[]), []
+
+
+STEMS = sorted(p.stem for p in FIXTURE_VISITS.glob("*.yml"))
+VARIANTS = [Variant(stem, stripped) for stem in STEMS for stripped in (False, True)]
+
+
+@pytest.fixture(scope="module")
+def rendered(project: Result, renderer: Renderer
+             ) -> dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]]:
+    out = {}
+    for variant in VARIANTS:
+        for lang in LANGS:
+            facts, notes = variant.facts_and_notes(project, lang)
+            page = renderer.packet(facts, lang, today=TODAY, zone=ZONE, notes=notes)
+            out[variant.id, lang] = (facts, notes, page)
+    return out
+
+
+def _warnings(facts: Facts, project: Result) -> bool:
+    assert project.policy.model is not None
+    checks = project.policy.model.checks
+    return any(checks[f.check].severity == "warning" for f in facts.findings)
+
+
+# (section, what shows it in the page, whether the packet has its data)
+Has = Callable[[Facts, list[Note], Result], bool]
+SECTIONS: list[tuple[str, str, Has]] = [
+    ("summary", 'class="packet-facts"', lambda f, n, p: True),
+    ("at a glance", 'class="admonition info"', lambda f, n, p: True),
+    ("confidential", 'class="admonition danger"', lambda f, n, p: f.visit.confidential),
+    ("warnings", 'class="admonition warning"', lambda f, n, p: _warnings(f, p)),
+    ("background", '<h2 id="background"', lambda f, n, p: bool(f.visit.client.background)),
+    ("schedule", '<h2 id="schedule"', lambda f, n, p: True),
+    ("schedule days", '<h3 id="day-1"', lambda f, n, p: bool(f.days)),
+    ("visitors", '<h2 id="visitors"', lambda f, n, p: bool(f.visit.visitors)),
+    ("hosts", '<h2 id="hosts"', lambda f, n, p: bool(f.visit.hosts)),
+    ("dietary", '<h2 id="dietary"', lambda f, n, p: True),
+    ("dietary people", 'class="admonition tip"',
+     lambda f, n, p: bool(f.diet is not None and f.diet.people)),
+    ("tips", '<h2 id="country-tips"', lambda f, n, p: bool(n)),
+    ("checklist", '<h2 id="checklist"', lambda f, n, p: bool(f.checklist)),
+    ("gifts", '<h2 id="gifts"', lambda f, n, p: bool(f.visit.gifts)),
+    ("notes", '<h2 id="notes"', lambda f, n, p: bool(f.visit.notes)),
+    ("calendar", 'class="md-button"', lambda f, n, p: True),
+]
+OPTIONAL = [name for name, _, has in SECTIONS
+            if name not in ("summary", "at a glance", "schedule", "visitors", "hosts", "dietary",
+                            "calendar")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])
+@pytest.mark.parametrize(("section", "marker", "has"), SECTIONS,
+                         ids=[s[0] for s in SECTIONS])
+def test_a_section_shows_when_its_data_is_there_and_only_then(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        project: Result, variant: Variant, lang: str, section: str, marker: str,
+        has: Has) -> None:
+    facts, notes, page = rendered[variant.id, lang]
+    assert (marker in page.html) is has(facts, notes, project)
+
+
+def test_the_variants_show_every_optional_section_and_leave_each_out(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        project: Result) -> None:
+    """Otherwise the table above would not test "only then" for some section."""
+    seen: dict[str, set[bool]] = {name: set() for name in OPTIONAL}
+    for facts, notes, _page in rendered.values():
+        for name, _marker, has in SECTIONS:
+            if name in seen:
+                seen[name].add(has(facts, notes, project))
+    assert {name: values for name, values in seen.items() if values != {True, False}} == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])
+def test_each_section_shows_its_data(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        variant: Variant, lang: str) -> None:
+    facts, notes, page = rendered[variant.id, lang]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.html))
+    visit = facts.visit
+    for value in [visit.client.company, visit.purpose, *(v.name for v in visit.visitors),
+                  *(h.name for h in visit.hosts), *visit.gifts,
+                  *(item.what for day in facts.days for item in day.items),
+                  *(note.meta.title for note in notes),
+                  *(tip for note in notes for tip in note.meta.tips)]:
+        assert value in text, value
+    assert len(re.findall(r'<h3 id="day-\d+"', page.html)) == len(facts.days)
+    if visit.hotel is not None:
+        assert visit.hotel.name in text
+    assert len(re.findall(r'<input type="checkbox"', page.html)) == len(facts.checklist)
+    assert page.title and page.title in text
+    assert page.searchable is not visit.confidential
+
+
+# --- The outline ---------------------------------------------------------------------------------
+
+def _walk(headings: list[Heading], parent: Heading | None = None
+          ) -> Iterator[tuple[Heading | None, Heading]]:
+    for heading in headings:
+        yield parent, heading
+        yield from _walk(heading.children, heading)
+
+
+def _pages(rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+           project: Result, renderer: Renderer) -> list[tuple[str, RenderedPage]]:
+    pages = [(f"{key[0]}-{key[1]}", page) for key, (_, _, page) in rendered.items()]
+    upcoming, past = listed(project)
+    for lang in LANGS:
+        pages.append((f"index-{lang}", renderer.index(upcoming, past, lang, TODAY)))
+        pages.append((f"empty-index-{lang}", renderer.index([], [], lang, TODAY)))
+    return pages
+
+
+def test_every_heading_of_the_outline_is_a_heading_of_the_page_with_its_id(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        project: Result, renderer: Renderer) -> None:
+    for name, page in _pages(rendered, project, renderer):
+        headings = [h for _, h in _walk(page.toc)]
+        ids = [h.id for h in headings]
+        assert len(set(ids)) == len(ids), (name, ids)
+        for h in headings:
+            found = re.findall(rf'<h{h.level} id="{re.escape(h.id)}"[^>]*>(.*?)</h{h.level}>',
+                               page.html)
+            assert len(found) == 1, (name, h)
+            shown = html.unescape(re.sub(r"<[^>]+>", "", found[0])).replace("¶", "")
+            assert shown == h.title, (name, h)
+        # and no heading on the page is missing from the outline
+        assert len(re.findall(r"<h[1-6][\s>]", page.html)) == len(headings), name
+
+
+def test_the_outline_nests_h2_under_h1_and_h3_under_h2(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        project: Result, renderer: Renderer) -> None:
+    for name, page in _pages(rendered, project, renderer):
+        assert [h.level for h in page.toc] == [1], name
+        for parent, heading in _walk(page.toc):
+            if parent is not None:
+                assert heading.level == parent.level + 1, (name, parent.id, heading.id)
+        levels = {h.level for _, h in _walk(page.toc)}
+        assert levels <= {1, 2, 3}, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outline_of_a_full_packet(
+        rendered: dict[tuple[str, str], tuple[Facts, list[Note], RenderedPage]],
+        lang: str) -> None:
+    facts, notes, page = rendered[MAIN, lang]
+    (root,) = page.toc
+    assert (root.id, root.title) == ("packet", page.title)
+    outline = {h.id: [c.id for c in h.children] for h in root.children}
+    assert list(outline) == ["background", "schedule", "visitors", "hosts", "dietary",
+                             "country-tips", "checklist", "gifts", "notes"]
+    assert outline["schedule"] == [f"day-{d.number}" for d in facts.days]
+    assert outline["country-tips"] == [f"tips-{n}" for n in range(1, len(notes) + 1)]
+    phases = {e.phase for e in facts.checklist}
+    assert outline["checklist"] == [f"checklist-{p}" for p in ("before", "during", "after")
+                                    if p in phases]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_lists_upcoming_then_past_with_links_to_the_packets(
+        project: Result, renderer: Renderer, lang: str) -> None:
+    upcoming, past = listed(project)
+    assert upcoming and past
+    page = renderer.index(upcoming, past, lang, TODAY)
+    assert [(h.id, [c.id for c in h.children]) for h in page.toc] == [
+        ("visits", ["upcoming", "past"])]
+    before, after = str(page.html).split('<h2 id="past"')
+    assert [f.stem for f in upcoming] == re.findall(r'<a href="([^"]+)/">', before)
+    assert [f.stem for f in past] == re.findall(r'<a href="([^"]+)/">', after)
+    assert not [f for f in project.facts if f.visit.confidential
+                and f.stem in page.html], "confidential visits are not listed"
+
+
+def test_site_links_come_from_the_site(project: Result, renderer: Renderer) -> None:
+    site = Site(link=lambda target: f"/L/{target}", calendar=lambda name: f"/C/{name}",
+                packet=lambda stem: f"/P/{stem}", icon=lambda name: Markup(f"<i>{name}</i>"))
+    facts = _facts(project, MAIN)
+    page = renderer.packet(facts, "en", today=TODAY, zone=ZONE,
+                           notes=country_tips(project, facts, "en"), site=site)
+    assert f'href="/C/{MAIN}.ics"><i>material/calendar-plus</i>' in page.html
+    assert 'href="/L/guide/' in page.html and 'href="../../' not in page.html
+    upcoming, past = listed(project)
+    index = renderer.index(upcoming, past, "en", TODAY, site)
+    assert f'href="/P/{upcoming[0].stem}"' in index.html
+    assert 'href="/C/visits.ics"><i>material/calendar-month</i>' in index.html
+
+
+# --- Overriding one block ------------------------------------------------------------------------
+
+MARKER = '<p class="site-override">the site\'s own {name}</p>'
+# (block, what only that block writes)
+BLOCKS = [
+    ("summary.html", ['class="packet-facts"', 'id="background"']),
+    ("schedule.html", ['id="schedule"', 'id="day-1"']),
+    ("people.html", ['id="visitors"', 'id="hosts"']),
+    ("diets.html", ['id="dietary"']),
+    ("tips.html", ['id="country-tips"']),
+    ("checklist.html", ['id="checklist"', 'type="checkbox"']),
+    ("notes.html", ['id="gifts"', 'id="notes"']),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("block", "own"), BLOCKS, ids=[b[0] for b in BLOCKS])
+def test_an_override_replaces_only_its_block(project: Result, renderer: Renderer,
+                                             tmp_path: Path, lang: str, block: str,
+                                             own: list[str]) -> None:
+    assert (TEMPLATES / block).is_file()
+    custom = tmp_path / "handbook"
+    custom.mkdir()
+    marker = MARKER.format(name=block)
+    (custom / block).write_text(marker, encoding="utf-8")
+    (custom / "unused.html").write_text("<p>never included</p>", encoding="utf-8")
+    assert project.catalogue is not None and project.policy.model is not None
+    overridden = Renderer([custom, TEMPLATES], project.catalogue, project.policy.model)
+    facts = _facts(project, MAIN)
+    notes = country_tips(project, facts, lang)
+    default = str(renderer.packet(facts, lang, today=TODAY, zone=ZONE, notes=notes).html)
+    page = overridden.packet(facts, lang, today=TODAY, zone=ZONE, notes=notes)
+    before, after = str(page.html).split(marker)
+    assert default.startswith(before) and default.endswith(after)
+    replaced = default[len(before):len(default) - len(after)]
+    for fragment in own:
+        assert fragment in replaced and fragment not in page.html, fragment
+    assert "never included" not in page.html
+    # the outline loses the block's headings and nothing else
+    default_ids = [h.id for _, h in _walk(renderer.packet(
+        facts, lang, today=TODAY, zone=ZONE, notes=notes).toc)]
+    ids = [h.id for _, h in _walk(page.toc)]
+    assert ids == [i for i in default_ids if f'id="{i}"' not in replaced]
+
+
+def test_an_override_is_autoescaped_and_sees_the_same_context(
+        project: Result, tmp_path: Path) -> None:
+    (tmp_path / "people.html").write_text(
+        '{{ outline.heading(2, "people", t("visitors_table")) }}\n'
+        "<p>{{ v.visitors | map(attribute='name') | join(', ') }} &amp; {{ '<b>' }}</p>\n",
+        encoding="utf-8")
+    assert project.catalogue is not None and project.policy.model is not None
+    page = Renderer([tmp_path, TEMPLATES], project.catalogue, project.policy.model).packet(
+        _facts(project, MAIN), "en", today=TODAY, zone=ZONE)
+    assert "<p>Giulia Romano, Marco Bianchi &amp; &lt;b&gt;</p>" in page.html
+    assert "people" in [h.id for _, h in _walk(page.toc)]
+
+
+# --- The built site: search and calendars --------------------------------------------------------
+
+def _packet_text(site: Path, lang: str, stem: str) -> str:
+    """All the search index holds of one packet, as text (Chinese words are separated by
+    zero-width spaces in the index: they go)."""
+    docs = search_index(site / ("" if lang == "zh" else "en"))
+    entries = [d for d in docs if d["location"].startswith(f"visits/{stem}/")]
+    assert entries, f"{stem} is not in the {lang} search index"
+    text = " ".join(f"{d['title']} {d['text']}" for d in entries)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\u200b", "").split())
+
+
+def _searched(*values: Any) -> list[str]:
+    return [" ".join(str(v).split()) for v in values if v]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_finds_the_packets_people_places_and_purpose(
+        built_site: Path, project: Result, renderer: Renderer, lang: str) -> None:
+    facts = _facts(project, MAIN)
+    visit = facts.visit
+    text = _packet_text(built_site, lang, MAIN)
+    wanted = _searched(visit.client.company, renderer.title(facts, lang), visit.purpose,
+                       *(v.name for v in visit.visitors), *(h.name for h in visit.hosts),
+                       *(item.where for _d, _n, item in visit.items()),
+                       visit.hotel.name if visit.hotel else None, visit.arrival.place)
+    assert len(wanted) > 8
+    assert [value for value in wanted if value not in text] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_leaves_out_the_checklist_tips_diets_and_warnings(
+        built_site: Path, project: Result, lang: str) -> None:
+    assert project.policy.model is not None
+    policy = project.policy.model
+    facts = _facts(project, MAIN)
+    text = _packet_text(built_site, lang, MAIN)
+    notes = country_tips(project, facts, lang)
+    assert facts.checklist and notes and facts.diet is not None and facts.diet.combined
+    hidden = {
+        "checklist": _searched(*(e.label(lang) for e in facts.checklist)),
+        "tips": _searched(*(tip for note in notes for tip in note.meta.tips)),
+        "diets": _searched(*(policy.diets[word].restaurant(lang)
+                             for word, _count in facts.diet.combined)),
+        "warnings": _searched(*(f.message(policy, lang) for f in facts.findings
+                                if policy.checks[f.check].severity == "warning")),
+    }
+    assert all(hidden.values()), hidden
+    assert {block: [v for v in values if v in text] for block, values in hidden.items()} == {
+        block: [] for block in hidden}
+    # the control: the same texts are on the page itself
+    page = html.unescape((built_site / ("" if lang == "zh" else "en") / "visits" / MAIN /
+                          "index.html").read_text(encoding="utf-8"))
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert [v for values in hidden.values() for v in values if v not in shown] == []
+
+
+CALENDAR_LINK = re.compile(r'<a class="md-button" href="([^"]+\.ics)"')
+
+
+@pytest.mark.parametrize(("prefix", "page", "calendar"), [
+    ("", f"visits/{MAIN}/", f"visits/{MAIN}.ics"),
+    ("en/", f"visits/{MAIN}/", f"visits/{MAIN}.ics"),
+    ("", "visits/", "visits/visits.ics"),
+    ("en/", "visits/", "visits/visits.ics"),
+])
+def test_calendar_links_lead_to_the_one_set_of_calendars(
+        built_site: Path, prefix: str, page: str, calendar: str) -> None:
+    folder = built_site / prefix / page
+    links = CALENDAR_LINK.findall((folder / "index.html").read_text(encoding="utf-8"))
+    assert len(links) == 1, links
+    target = (folder / links[0]).resolve()
+    assert target == (built_site / calendar).resolve()
+    assert target.is_file() and target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_the_english_site_has_no_calendars_of_its_own(built_site: Path) -> None:
+    assert sorted((built_site / "visits").glob("*.ics"))
+    assert list((built_site / "en").rglob("*.ics")) == []
