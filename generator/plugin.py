@@ -8,8 +8,9 @@
 * ``on_page_markdown`` gives generated pages their title and description (escaped once, see
   :func:`page_text_as_html`), expands policy tables and shows each handbook page's summary;
 * ``on_page_content`` puts the packet's HTML, rendered from the facts through the templates,
-  in place of the empty Markdown, with its table of contents; Material's search indexes it
-  from there (blocks marked ``data-search-exclude`` are left out);
+  in place of the empty Markdown, with its table of contents; while Material's search plugin
+  indexes the page (``on_page_context``), the page's content is what ``search.html`` renders:
+  the facts people search for, as one entry;
 * ``on_post_build`` builds the other languages into sub-folders, when MkDocs runs alone
   (``handbook build`` builds them side by side itself);
 * ``on_serve`` watches the visits, the policy, the templates and the other languages' docs.
@@ -222,7 +223,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(100)  # before the search plugin indexes page.content
     def _offer_search_html(self, context: Any, *, page: Page, config: MkDocsConfig,
                            nav: Any) -> Any:
-        """Give search the part of a generated page it indexes (see render.SEARCH_OFF)."""
+        """Give search what it indexes of a generated page (theme/packet/search.html)."""
         search = self._search_html.get(page.file.src_uri)
         if search is not None:
             self._shown = page.content

@@ -37,6 +37,7 @@ PUNCTUATION = {
     "en": {"colon": ": ", "open": " (", "close": ")", "list": ", ", "semi": "; "},
 }
 PACKET_TEMPLATE = "packet.html"
+SEARCH_TEMPLATE = "search.html"
 INDEX_TEMPLATE = "index.html"
 
 
@@ -57,7 +58,7 @@ class RenderedPage:
     html: Markup          # the page's content (what Markdown would have produced)
     toc: list[Heading]
     searchable: bool = True
-    search_html: Markup = field(default_factory=Markup)  # the part search indexes
+    search_html: Markup = field(default_factory=Markup)  # what search indexes
 
 
 def _link(target: str) -> str:
@@ -172,12 +173,15 @@ class Renderer:
         visit = facts.visit
         title = self.title(facts, lang)
         description = self.description(facts, lang)
-        template = self._env(lang).get_template(PACKET_TEMPLATE)
+        env = self._env(lang)
         outline = Outline()
-        html = template.render(f=facts, v=visit, title=title, today=today, zone=zone,
-                               notes=list(notes), warnings=warnings, outline=outline,
-                               meal_diets=meal_diets(visit, policy), **site.context())
-        return _page(title, description, html, outline, searchable=not visit.confidential)
+        context = dict(f=facts, v=visit, title=title, today=today, zone=zone, notes=list(notes),
+                       warnings=warnings, outline=outline, meal_diets=meal_diets(visit, policy),
+                       **site.context())
+        html = env.get_template(PACKET_TEMPLATE).render(context)
+        search = env.get_template(SEARCH_TEMPLATE).render(context)
+        return RenderedPage(title, description, Markup(html), outline.roots,
+                            not visit.confidential, Markup(search))
 
     def title(self, facts: Facts, lang: str) -> str:
         """A packet's title: the visit's own, else "<company> visit"."""
@@ -197,24 +201,9 @@ class Renderer:
         outline = Outline()
         html = template.render(upcoming=upcoming, past=past, today=today, outline=outline,
                                **(site or Site(calendar=lambda name: name)).context())
-        return _page(self.catalogue.t(lang, "visits"), self.catalogue.t(lang, "visits_intro"),
-                     html, outline)
-
-
-SEARCH_OFF, SEARCH_ON = "<!-- search: off -->", "<!-- search: on -->"
-_UNSEARCHED = re.compile(re.escape(SEARCH_OFF) + ".*?" + re.escape(SEARCH_ON), re.S)
-
-
-def _page(title: str, description: str, html: str, outline: Outline, *,
-          searchable: bool = True) -> RenderedPage:
-    """A rendered page: the content without the search markers, and the part search indexes
-    (the content without what lies between them; an unclosed marker leaves out the rest)."""
-    search = _UNSEARCHED.sub("", html)
-    search = search.split(SEARCH_OFF, 1)[0].replace(SEARCH_ON, "")
-    shown = html.replace(SEARCH_OFF + "\n", "").replace(SEARCH_ON + "\n", "")
-    shown = shown.replace(SEARCH_OFF, "").replace(SEARCH_ON, "")
-    return RenderedPage(title, description, Markup(shown), outline.roots, searchable,
-                        Markup(search))
+        title, intro = self.catalogue.t(lang, "visits"), self.catalogue.t(lang, "visits_intro")
+        return RenderedPage(title, intro, Markup(html), outline.roots, True,
+                            Markup("<p>{}</p>").format(intro))
 
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
