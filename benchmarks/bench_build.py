@@ -19,8 +19,12 @@ tests/fixtures/project/visits) and measures, each command in its own process:
               handbook builds: `python -m mkdocs build --strict -q` for zh and en, started at
               the same time; wall time until both end. It is what any MkDocs site of that many
               pages costs; "ratio" is build / floor, the handbook's own overhead.
-  peak        memory: /proc is polled every 50 ms, the RSS of every live process of the
-              command's tree is summed, the largest sum is shown (MiB).
+  peak        memory: /proc is polled every 50 ms, the memory of every live process of the
+              command's tree is summed, the largest sum is shown (MiB). Each process counts
+              its proportional share (PSS, /proc/<pid>/smaps_rollup) of the pages it shares
+              with others: forked build processes share most of their memory with their
+              parent, and adding up their RSS would count those pages several times. Where
+              the kernel has no smaps_rollup, RSS is used.
   check one   `handbook check visits/bench-0001.yml --today 2026-11-23`, median of 3 runs: what
               an account owner waits for after saving one file.
   check all   `handbook check --today 2026-11-23`: every visit file.
@@ -191,6 +195,13 @@ def children() -> dict[int, list[int]]:
 
 
 def rss(pid: int) -> int:
+    """The process's proportional set size (PSS) in bytes, else its RSS, else 0."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
     except (OSError, IndexError, ValueError):
