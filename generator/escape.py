@@ -10,13 +10,15 @@ Everything a visit file can put on a page goes through one of these:
   autoescape): the title and description of a generated page. It returns
   :class:`~markupsafe.Markup`, so escaping it again (Jinja's ``e``) changes nothing: the text is
   escaped once and only once, whichever template prints it.
-* :func:`inline` for plain values (names, titles, places): HTML is neutralised and every
-  character Markdown or its extensions would act on is backslash-escaped, so the value shows
-  exactly as written. Newlines become spaces, so the value cannot break out of a table cell or
-  list item.
-* :func:`block` for the fields the spec declares as Markdown (``background``, ``notes``):
-  Markdown formatting is kept, raw HTML is shown as text, and heading marks are shown as
-  text so they cannot break the page outline.
+* :func:`inline` for plain values put into Markdown (the policy tables of the handbook pages,
+  :mod:`generator.policy_tables`): HTML is neutralised and every character Markdown or its
+  extensions would act on is written as a character reference, so the value shows exactly as
+  written. Newlines become spaces, so the value cannot break out of a table cell or list item.
+* :func:`block` for Markdown kept as Markdown with raw HTML and heading marks shown as text
+  (what the link check of :mod:`generator.links` reads).
+
+Packets are no longer Markdown: their templates autoescape, and the Markdown fields of a visit
+file become HTML through :mod:`generator.markdown_fields`.
 """
 
 from __future__ import annotations
@@ -30,10 +32,6 @@ from markupsafe import Markup
 # character references, which no Markdown rule interprets, whatever extensions are enabled.
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~^=:$@%")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-
-
-def _html(text: str) -> str:
-    return "".join(_HTML.get(ch, ch) for ch in text)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
@@ -65,7 +63,7 @@ _EMOJI = re.compile(r":([a-z0-9_+-]+):")  # :smile: would become an image from a
 _UNSAFE_LINK = re.compile(r"(?i)(\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|data|file):")
 
 
-def block(value: object, *, indent: str = "") -> Markup:
+def block(value: object) -> Markup:
     """Markdown kept as Markdown, with raw HTML and heading marks shown as plain text."""
     text = str(value).replace("\r\n", "\n").strip("\n")
     text = _UNSAFE_LINK.sub(lambda m: f"{m.group(1)}#unsafe-{m.group(2).lower()}-", text)
@@ -78,11 +76,4 @@ def block(value: object, *, indent: str = "") -> Markup:
     text = text.replace("[TOC]", "&#91;TOC]")  # the table-of-contents marker
     text = _EMOJI.sub(lambda m: f"&#58;{m.group(1)}:", text)
     text = text.replace("{", "&#123;")
-    if indent:
-        text = "\n".join(indent + line if line.strip() else "" for line in text.split("\n"))
     return Markup(text)
-
-
-def attribute(value: object) -> Markup:
-    """A value inside a quoted HTML attribute or link target."""
-    return Markup(_html(str(value)))
