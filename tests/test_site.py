@@ -152,3 +152,23 @@ def test_broken_visit_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> 
     assert "visits/2026-12-20-broken.yml:1:31" in result.stderr
     assert "Did you mean 'DE'?" in result.stderr
     assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"
+
+
+@pytest.mark.parametrize("written", ['"2026-11-23"', "2026-11-23"])
+def test_build_date_option_reads_a_date_as_people_write_it(tmp_path: Path, written: str) -> None:
+    """``today:`` under ``plugins: handbook:`` in mkdocs.yml, quoted or not (YAML reads a bare
+    2026-11-23 as a date)."""
+    from mkdocs.config import load_config
+
+    from generator.plugin import HandbookPlugin
+
+    project = copy_project(tmp_path / "project", today=None)
+    config_file = project / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("  handbook:\n", f"  handbook:\n    today: {written}\n",
+                                        1), encoding="utf-8")
+    config = load_config(config_file=str(config_file))
+    plugin = config.plugins["handbook"]
+    assert isinstance(plugin, HandbookPlugin)
+    plugin.on_config(config)
+    assert plugin.result is not None and plugin.result.today == TODAY
