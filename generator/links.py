@@ -126,7 +126,10 @@ def unsafe_links(text: str) -> list[Link]:
     try:
         html = converter.convert(source)
     except RecursionError:
-        converter.reset()
+        # The converter stopped halfway: its block parser still thinks it is inside hundreds
+        # of lists (reset() does not clear that), so the next text would be misread and its
+        # images and links missed. The next conversion gets a new converter.
+        _converter.cache_clear()
         raise TooDeep from None
     collector = _Collector()
     collector.feed(html)

@@ -233,6 +233,9 @@ def test_over_deep_markdown_is_still_refused(text: str) -> None:
     assert not links._flat(str(escape.block(text)))
     with pytest.raises(links.TooDeep):
         links.unsafe_links(text)
+    # and the next file's Markdown is read as it is, not as if inside the lists left open
+    assert links.unsafe_links("![x](data:image/png;base64,AAA)") == [
+        links.Link("data:image/png;base64,AAA", image=True)]
 
 
 @pytest.mark.parametrize("text", [
