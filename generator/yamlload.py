@@ -510,17 +510,17 @@ def _quick_path_safe() -> bool:
 
 
 def _nesting_is_bounded() -> bool:
-    for probe in ("[" * 1_100, "- " * 1_100 + "x", "".join(" " * i + "a:\n" for i in range(1_100))):
-        composer = _Composer(probe)
+    """Whether libyaml refuses nesting beyond its limit (1,000) in block and flow collections,
+    so that its composer, which recurses in C, never goes deeper."""
+    # Block levels, then flow levels on top of them (they count towards the same limit).
+    for probe in ("- " * 1_100 + "x", "- " * 995 + "[" * 10):
         try:
-            composer.get_single_node()
+            _Parser(probe).raw_parse()
         except yaml.YAMLError as error:
             if "maximum nesting depth" not in str(error):
                 return False
         else:
             return False
-        finally:
-            composer.dispose()
     return True
 
 
@@ -552,7 +552,10 @@ def _scalar(node: Any) -> Any:
 
 
 def _build_tree(root: Any, out: LoadedYaml, max_depth: int) -> Any:
-    """The data of a document without anchors, its positions and duplicate keys recorded."""
+    """The data of a document without anchors, its positions and duplicate keys recorded.
+
+    Scalars, most of the nodes, are handled in their list or mapping, without a call.
+    """
     values, keys, duplicates = out.values, out.keys, out.duplicates
     reported: set[tuple[Position, Position]] = set()
     positions = _POSITIONS
@@ -567,14 +570,14 @@ def _build_tree(root: Any, out: LoadedYaml, max_depth: int) -> Any:
         kind = type(node)
         if kind is ScalarNode:
             return node.value if node.tag == STR_TAG else scalar(node)
+        deeper = depth + 1
+        if deeper > max_depth and node.value:
+            raise _GiveUp
         if kind is MappingNode:
             if node.tag != MAP_TAG:
                 raise _GiveUp
             mapping: dict[Any, Any] = {}
             seen: dict[str | int, Position] = {}
-            deeper = depth + 1
-            if deeper > max_depth and node.value:
-                raise _GiveUp
             for key_node, value_node in node.value:
                 if type(key_node) is not ScalarNode:
                     raise _GiveUp  # a list or a mapping as a key
@@ -595,13 +598,27 @@ def _build_tree(root: Any, out: LoadedYaml, max_depth: int) -> Any:
                     duplicates.append((child, seen[key], where))
                 seen[key] = where
                 keys[child] = where
-                mapping[key_data] = build(value_node, child, deeper)
+                if type(value_node) is ScalarNode:
+                    mark = value_node.start_mark
+                    values[child] = positions.get((mark.line, mark.column)) or position(mark)
+                    mapping[key_data] = (value_node.value if value_node.tag == STR_TAG
+                                         else scalar(value_node))
+                else:
+                    mapping[key_data] = build(value_node, child, deeper)
             return mapping
         if kind is SequenceNode:
             if node.tag != SEQ_TAG:
                 raise _GiveUp
-            deeper = depth + 1
-            return [build(item, (*path, index), deeper) for index, item in enumerate(node.value)]
+            items: list[Any] = []
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                if type(item) is ScalarNode:
+                    mark = item.start_mark
+                    values[child] = positions.get((mark.line, mark.column)) or position(mark)
+                    items.append(item.value if item.tag == STR_TAG else scalar(item))
+                else:
+                    items.append(build(item, child, deeper))
+            return items
         raise _GiveUp  # pragma: no cover - the composer makes only these nodes
 
     return build(root, (), 1)
