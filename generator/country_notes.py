@@ -17,7 +17,6 @@ from pydantic import Field, ValidationError
 from .models.common import Strict, listify
 from .models.visit import Country, Language, Visit
 from .problems import Problem, ProblemSink, display_path
-from .schema_errors import report_validation_error
 from .yamlload import LoadedYaml, YamlSyntaxError, load_yaml
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
@@ -96,6 +95,8 @@ def load_notes(docs: Path, root: Path | None = None,
         try:
             meta = NoteMeta.model_validate(loaded.data)
         except ValidationError as error:
+            from .schema_errors import report_validation_error  # only pages with errors
+
             report_validation_error(error, NoteMeta, sink, data=loaded.data)
             problems.extend(_shift(sink.problems))
             continue

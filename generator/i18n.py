@@ -66,10 +66,14 @@ def language_name(code: str, lang: str) -> str:
     if language is None:
         return code
     if lang == "zh":
-        translation = gettext.translation("iso639-3", pycountry.LOCALES_DIR,
-                                          languages=["zh_CN"], fallback=True)
-        return str(translation.gettext(language.name))
+        return str(_language_translation().gettext(language.name))
     return str(language.name)
+
+
+@cache
+def _language_translation() -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["zh_CN"],
+                               fallback=True)
 
 
 def format_date(day: dt.date, lang: str, catalogue: Catalogue, *, year: bool = False,

@@ -23,7 +23,6 @@ from .problems import (
     quote_list,
     suggestion,
 )
-from .schema_errors import report_validation_error
 from .yamlload import CONTROL_FIX, LoadedYaml, PathKey, Position, YamlSyntaxError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -117,6 +116,8 @@ def _load_scanned(path: Path, name: str, model: type[M],
     try:
         result = model.model_validate(source.data, context=context)
     except ValidationError as error:
+        from .schema_errors import report_validation_error  # only files with errors need it
+
         report_validation_error(error, model, sink, skip=skip, data=source.data)
         return (Loaded(path, name, None, source, sink.problems), strings)
     if todo or controls:
@@ -140,12 +141,7 @@ def _scan(data: object, path: PathKey, controls: list[tuple[PathKey, str]],
     (with the character), values left as the template's placeholder TODO, and every text
     value (for the length limits)."""
     if isinstance(data, str):
-        match = _CONTROL.search(data)
-        if match:
-            controls.append((path, match.group()))
-        if data.strip() == "TODO":
-            todo.append(path)
-        strings.append((path, data))
+        _scan_text(data, path, controls, todo, strings)
     elif isinstance(data, dict):
         for key, value in data.items():
             if isinstance(key, int) and not isinstance(key, bool):
@@ -157,10 +153,31 @@ def _scan(data: object, path: PathKey, controls: list[tuple[PathKey, str]],
             match = _CONTROL.search(text)
             if match:
                 controls.append((child, match.group()))
-            _scan(value, child, controls, todo, strings)
+            if isinstance(value, str):  # most values: the same as _scan_text, without a call
+                match = _CONTROL.search(value)
+                if match:
+                    controls.append((child, match.group()))
+                if value.strip() == "TODO":
+                    todo.append(child)
+                strings.append((child, value))
+            elif isinstance(value, dict | list):
+                _scan(value, child, controls, todo, strings)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            _scan(value, (*path, index), controls, todo, strings)
+            if isinstance(value, str):
+                _scan_text(value, (*path, index), controls, todo, strings)
+            elif isinstance(value, dict | list):
+                _scan(value, (*path, index), controls, todo, strings)
+
+
+def _scan_text(text: str, path: PathKey, controls: list[tuple[PathKey, str]],
+               todo: list[PathKey], strings: list[tuple[PathKey, str]]) -> None:
+    match = _CONTROL.search(text)
+    if match:
+        controls.append((path, match.group()))
+    if text.strip() == "TODO":
+        todo.append(path)
+    strings.append((path, text))
 
 
 def _key(key: object) -> str | int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -86,6 +85,8 @@ def field_path(path: PathKey) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest choice to *word*, compared case-insensitively, or ``None``."""
+    import difflib  # only a mistake needs a suggestion
+
     options = list(choices)
     lowered = {c.lower(): c for c in options}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)

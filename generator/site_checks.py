@@ -7,10 +7,10 @@ a generated one is reported by ``handbook check`` instead of stopping the build.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
-
-from pymdownx.slugs import slugify  # type: ignore[import-untyped]
+from typing import Any
 
 from .load import Loaded
 from .models import Policy, Visit
@@ -21,7 +21,6 @@ from .provenance import OWNERS_FILE, Owners, OwnersError
 
 _OWNERS_MESSAGE = re.compile(r"^[^:]*?(?::(\d+))?: (.*)$", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$", re.M)
-_SLUG = slugify(case="lower")
 GENERATED = ("visits/index.md",)
 
 
@@ -66,10 +65,17 @@ def _read(page: Path) -> str:
         return ""
 
 
+@functools.cache
+def _slug() -> Any:
+    from pymdownx.slugs import slugify  # type: ignore[import-untyped]  # only for anchors
+
+    return slugify(case="lower")
+
+
 def _anchors(text: str) -> set[str]:
     found = set()
     for title, explicit in _HEADING.findall(text):
-        found.add(explicit or _SLUG(title, "-"))
+        found.add(explicit or _slug()(title, "-"))
     return found
 
 
