@@ -8,6 +8,7 @@ message in both languages and the handbook page with the rule.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from .checklist import Entry, Phase
 from .i18n import country_name, language_name
 from .models import Policy, Visit
 from .models.common import Text
+from .models.visit import Item
 from .yamlload import PathKey
 
 Value = str | int | Text
@@ -39,6 +41,11 @@ class Context:
     policy: Policy
     checklist: list[Entry]
     added: dt.date | None  # when the file was first committed, if known
+
+    @functools.cached_property
+    def items(self) -> list[tuple[dt.date, int, Item]]:
+        """The visit's schedule items in time order (Visit.items()), sorted once for all checks."""
+        return self.visit.items()
 
 
 def _join(parts: list[Text], lang: str) -> str:
@@ -65,14 +72,14 @@ def _escorts(ctx: Context, with_: list[str]) -> int:
 def dealer_unsigned_line(ctx: Context) -> Iterator[Finding]:
     if ctx.visit.client.relationship != "dealer-unsigned":
         return
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         if item.tour == "production-line":
             yield Finding("dealer-unsigned-line", _item_path(day, index, "tour"),
                           {"item": item.what})
 
 
 def line_escort_missing(ctx: Context) -> Iterator[Finding]:
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         if item.tour == "production-line" and not item.with_:
             yield Finding("line-escort-missing", _item_path(day, index), {"item": item.what})
 
@@ -105,7 +112,7 @@ def tier_suggested(ctx: Context) -> Iterator[Finding]:
 def meal_escorts(ctx: Context) -> Iterator[Finding]:
     guests = len(ctx.visit.visitors)
     needed = ctx.policy.escorts_for(guests)
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         if item.meal is None:
             continue
         escorts = _escorts(ctx, item.with_)
@@ -118,7 +125,7 @@ def meal_escorts(ctx: Context) -> Iterator[Finding]:
 def meal_budget(ctx: Context) -> Iterator[Finding]:
     tier = ctx.policy.tiers[ctx.visit.tier]
     currency = ctx.policy.currency
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         if item.meal is None or item.budget is None:
             continue
         people = len(ctx.visit.visitors) + _escorts(ctx, item.with_)
@@ -167,7 +174,7 @@ def banquet_diet_note(ctx: Context) -> Iterator[Finding]:
     if not present:
         return
     diets = _texts([ctx.policy.diets[w].name for w in present if w in ctx.policy.diets])
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         if item.meal == "banquet" and not item.notes:
             yield Finding("banquet-diet-note", _item_path(day, index),
                           {"item": item.what, "diets": diets})
@@ -186,7 +193,7 @@ def schedule_overlap(ctx: Context) -> Iterator[Finding]:
 
 def schedule_outside_visit(ctx: Context) -> Iterator[Finding]:
     arrival, departure = ctx.visit.arrival.at, ctx.visit.departure.at
-    for day, index, item in ctx.visit.items():
+    for day, index, item in ctx.items:
         start = dt.datetime.combine(day, item.at)
         end = dt.datetime.combine(day, item.to) if item.to else start
         outside_days = not arrival.date() <= day <= departure.date()
