@@ -327,9 +327,11 @@ def _check_lengths(strings: list[tuple[PathKey, str]], policy: Policy, sink: Pro
     limits = policy.limits
     ok = True
     brackets = 0
+    text_limit, markdown_limit = limits.max_text_chars, limits.max_markdown_chars
     for path, text in strings:
-        markdown = _is_markdown(path)
-        limit = limits.max_markdown_chars if markdown else limits.max_text_chars
+        # Every Markdown field is a "notes" or a "background": the rest need no closer look.
+        markdown = path[-1] in ("notes", "background") and _is_markdown(path)
+        limit = markdown_limit if markdown else text_limit
         if markdown:
             brackets += text.count("[")
         if len(text) > limit:

@@ -107,7 +107,13 @@ def clash_problems(visits: list[Loaded[Visit]], docs: Path, root: Path) -> list[
     problems: list[Problem] = []
     generated = [*GENERATED, *(f"visits/{v.path.stem}.md" for v in visits)]
     for lang in LANGUAGES:
+        folders: dict[str, bool] = {}  # a page can only be in a folder that exists: one look
         for uri in generated:
+            folder = uri.rpartition("/")[0]
+            if folder not in folders:
+                folders[folder] = (docs / lang / folder).is_dir()
+            if not folders[folder]:
+                continue
             page = docs / lang / uri
             if page.is_file():
                 problems.append(Problem(
