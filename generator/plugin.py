@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import re
@@ -82,7 +83,8 @@ class HandbookConfig(base.Config):  # type: ignore[no-untyped-call]
     visits_dir = c.Type(str, default="visits")
     templates = c.Type(str, default="theme/packet")
     messages = c.Type(str, default="theme/messages.yml")
-    today = c.Optional(c.Type(str))
+    # The build date (YYYY-MM-DD, quoted or not); by default today in the policy's time zone.
+    today = c.Optional(c.Type((str, dt.date)))
     alternates = c.Type(dict, default={})
     # Where the calendar files are, relative to this site's root: empty means this build
     # writes them (into visits/); the English site, at en/, links to the Chinese site's: ../
