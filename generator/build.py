@@ -101,7 +101,7 @@ def load(primary: MkDocsConfig, today: str | None) -> Result:
     plugin = primary.plugins.get("handbook")
     if not isinstance(plugin, HandbookPlugin):
         raise BuildFailed("the configuration has no 'handbook' plugin")
-    return load_project(plugin.paths(primary), today=today or plugin.config.today)
+    return load_project(plugin.paths(primary), today=today or plugin.build_date)
 
 
 def report(result: Result) -> None:

@@ -116,6 +116,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     # -- loading -------------------------------------------------------------------------
 
+    @property
+    def build_date(self) -> str | dt.date | None:
+        value = self.config.today
+        return value if isinstance(value, str | dt.date) else None
+
     def paths(self, config: MkDocsConfig) -> Paths:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return Paths(self.root, Path(self.config.policy), Path(self.config.visits_dir),
@@ -128,7 +133,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         result = self.preloaded
         reported = result is not None and result.paths == paths  # the caller showed them
         if result is None or not reported:
-            result = load_project(paths, today=self.config.today)
+            result = load_project(paths, today=self.build_date)
         if result.errors:
             report = format_report(result.problems, result.checked)
             raise PluginError(f"the visit files or the policy have errors; nothing was "
