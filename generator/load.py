@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -293,7 +296,31 @@ def folder_problems(folder: Path | None, files: list[Path],
     return problems
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for the duration.
+
+    Loading one file makes thousands of short-lived objects (YAML nodes and marks, validation
+    temporaries) that reference counting frees; each time they pile up, the collector would
+    otherwise scan them, and every few times everything loaded so far. Any cycle made in the
+    meantime is collected once it runs again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_visit(path: Path, policy: Policy, root: Path | None = None) -> Loaded[Visit]:
+    with _collector_paused():
+        return _load_visit(path, policy, root)
+
+
+def _load_visit(path: Path, policy: Policy, root: Path | None) -> Loaded[Visit]:
     loaded, strings = _load_scanned(path, display_path(path, root), Visit, {"policy": policy},
                                     max_bytes=policy.limits.max_file_bytes)
     sized = True

@@ -475,7 +475,7 @@ class _Composer(_Parser, Resolver):
             tag = _RESOLVED.get(value)
             if tag is None:
                 tag = str(_RESOLVE(self, kind, value, implicit))
-                if len(value) <= 64 and len(_RESOLVED) < 100_000:
+                if len(value) <= 64 and len(_RESOLVED) < 20_000:
                     _RESOLVED[value] = tag
             return tag
         return SEQ_TAG if kind is SequenceNode else MAP_TAG
@@ -496,7 +496,7 @@ def _position(mark: Any) -> Position:
     found = _POSITIONS.get(key)
     if found is None:
         found = Position(mark.line + 1, mark.column + 1)
-        if len(_POSITIONS) < 100_000:
+        if len(_POSITIONS) < 50_000:
             _POSITIONS[key] = found
     return found
 
