@@ -75,6 +75,11 @@ def to_html(text: str | None) -> Markup:
     """The field as safe HTML for a packet (empty for no text)."""
     if not text or not text.strip():
         return Markup("")
+    return _to_html(text)
+
+
+@functools.lru_cache(maxsize=256)  # a packet shows a field twice: on the page, in search
+def _to_html(text: str) -> Markup:
     import nh3
 
     # url_relative="deny": a link without a scheme (/x, //host/x, #x, page.md) has none of

@@ -152,9 +152,10 @@ class Renderer:
             text=lambda bilingual: bilingual(lang),
             money=lambda amount: _money(amount, self.policy.currency),
             P=PUNCTUATION[lang],
+            departments={key: dept.name(lang) for key, dept in self.policy.departments.items()},
         )
         env.filters.update(
-            by_day=_by_day,
+            by_phase=_by_phase,
             markdown=to_html,
             hhmm=lambda v: v.strftime("%H:%M"),
         )
@@ -229,12 +230,12 @@ def collapse_whitespace(page: str) -> str:
     return "".join(out)
 
 
-def _by_day(entries: Sequence[Any]) -> list[tuple[dt.date, list[Any]]]:
-    """Checklist entries grouped by the day they are due, in their order."""
-    days: dict[dt.date, list[Any]] = {}
+def _by_phase(entries: Sequence[Any]) -> list[tuple[str, list[tuple[dt.date, list[Any]]]]]:
+    """Checklist entries by phase (before, during, after), then by the day they are due."""
+    phases: dict[str, dict[dt.date, list[Any]]] = {"before": {}, "during": {}, "after": {}}
     for entry in entries:
-        days.setdefault(entry.due.date(), []).append(entry)
-    return list(days.items())
+        phases[str(entry.phase)].setdefault(entry.due.date(), []).append(entry)
+    return [(phase, list(days.items())) for phase, days in phases.items() if days]
 
 
 def _money(amount: float, currency: str) -> str:
