@@ -222,6 +222,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 1
         build.report(result)
         if result.errors:
+            print(f"build failed; {target} was left as it was", file=sys.stderr)
             return 1
         jobs = build.jobs_for(config, staging)
         calendars = staging / "calendars"

@@ -112,6 +112,9 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
 
     state: Any = None   # the plugin of the last full build: what a partial build updates
     started = False
+    # Errors go to the server, which shows each once; the terminal gets the rest as before.
+    for handler in logging.getLogger("mkdocs").handlers:
+        handler.addFilter(lambda record: record.levelno < logging.ERROR)
     if language.folder:  # the default language's build shows the visit files' warnings
         logging.getLogger("mkdocs.plugins.handbook").setLevel(logging.WARNING)
     while True:
