@@ -247,6 +247,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if page.file.generated_by and self._generated(page.file.src_uri):
+            # Written, a generated page's HTML is not needed again (a partial build renders
+            # it anew): thousands of packets need not stay in memory until the build ends.
+            page.content = ""
             return collapse_whitespace(output)
         return output
 
