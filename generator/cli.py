@@ -263,6 +263,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Print packets as PDF files (generator/pdf.py); the optional ``pdf`` extra drives
+    Chromium."""
+    from . import pdf
+
+    _quiet_mkdocs()
+    root = find_root()
+    output = Path(args.output) if args.output else root / "pdf"
+    return pdf.run(root / CONFIG, args.visits, output, today=args.today, paper=args.paper)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the visit file's JSON Schema for editors, or with --check say if it is stale."""
     from .load import load_policy
@@ -325,6 +336,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
     serve.add_argument("--today", type=_today)
     serve.set_defaults(func=cmd_serve)
+
+    pdf = sub.add_parser("pdf", help="print packets as PDF files, in both languages",
+                         description="Print briefing packets as PDF files, one per visit and "
+                                     "language (STEM.zh.pdf, STEM.en.pdf), with Chromium.")
+    pdf.add_argument("visits", nargs="*", metavar="VISIT",
+                     help="a visit file or its name, e.g. 2026-12-08-acme-de (default: every "
+                          "upcoming visit of the visits index: not confidential, not over)")
+    pdf.add_argument("-o", "--output", help="folder for the PDF files (default: pdf/)")
+    pdf.add_argument("--today", type=_today, help="build date for upcoming/past and overdue")
+    pdf.add_argument("--paper", choices=("A4", "Letter"), default="A4",
+                     help="paper size (default: A4)")
+    pdf.set_defaults(func=cmd_pdf)
 
     schema = sub.add_parser("schema", help="write the visit file's JSON Schema for editors")
     schema.add_argument("-o", "--output", help="file to write (default: schema/visit.schema.json)")
