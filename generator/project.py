@@ -240,21 +240,66 @@ def listed(result: Result) -> tuple[list[Facts], list[Facts]]:
     return upcoming, past
 
 
-def calendars(result: Result, only: set[str] | None = None) -> dict[str, bytes]:
-    """The calendar files, the same for every language: one per visit and one of all listed
-    visits, by file name (*only*: just those visits' files and the one of all visits). Only
-    call this for a result without errors."""
-    from .calendar import all_visits_calendar, visit_calendar
+def calendars(result: Result, only: set[str] | None = None, *, site_url: str | None = None,
+              now: dt.datetime | None = None) -> dict[str, bytes]:
+    """The calendar files, the same for every language, by file name: one per visit
+    (``<stem>.ics``; *only*: just those visits'), the feed of all listed visits
+    (``visits.ics``) and one task feed per department of the policy (``tasks-<dept>.ics``,
+    its tasks of the upcoming listed visits), see :mod:`generator.calendar`.
+
+    *site_url* is the site's address, for absolute packet links (else they are paths from the
+    site's root); *now* the build's moment (default: now), every event's DTSTAMP. Only call
+    this for a result without errors."""
+    import re
+    import zoneinfo
+
+    from .calendar import (
+        RECENT,
+        PacketLinks,
+        TaskFeed,
+        all_visits_calendar,
+        task_calendars,
+        visit_calendar,
+    )
 
     assert result.policy.model is not None and result.catalogue is not None
-    policy = result.policy.model
-    files = {f"{facts.stem}.ics": visit_calendar(facts, visit_zone(facts.visit, policy),
-                                                 result.today)
+    policy, catalogue = result.policy.model, result.catalogue
+    moment = now or dt.datetime.now(dt.UTC)
+    links = PacketLinks(site_url or None, tuple(
+        (lang, "" if n == 0 else f"{lang}/") for n, lang in enumerate(LANGUAGES)))
+
+    def zone(facts: Facts) -> zoneinfo.ZoneInfo:
+        return visit_zone(facts.visit, policy)
+
+    # SEQUENCE: the commits that touched the visit file (and, for tasks, the policy file).
+    history = result.history or {}
+    names = {loaded.path.stem: loaded.path.name for loaded in result.visits}
+    commits = {facts.stem: found.commits if (found := history.get(
+        names.get(facts.stem, f"{facts.stem}.yml"))) is not None else 0
+        for facts in result.facts}
+    policy_history = file_history(result.paths.policy.parent) \
+        if result.history is not None and result.paths.policy.parent.is_dir() else None
+    rules = (policy_history or {}).get(result.paths.policy.name)
+    task_commits = {stem: n + (rules.commits if rules is not None else 0)
+                    for stem, n in commits.items()}
+
+    files = {f"{facts.stem}.ics": visit_calendar(facts, zone(facts), moment, links=links,
+                                                 sequence=commits[facts.stem])
              for facts in result.facts if only is None or facts.stem in only}
     shown = [f for f in result.facts if not f.visit.confidential]
-    name = " · ".join(result.catalogue.t(lang, "visits") for lang in LANGUAGES)
-    files["visits.ics"] = all_visits_calendar(sorted(shown, key=lambda f: f.first_day), name,
-                                              result.today)
+    name = " · ".join(catalogue.t(lang, "visits") for lang in LANGUAGES)
+    files["visits.ics"] = all_visits_calendar(
+        sorted(shown, key=lambda f: (f.first_day, f.stem)), name, moment, zone_of=zone,
+        links=links, sequences=commits, timed_since=result.today - RECENT)
+    upcoming, _ = listed(result)
+    feeds = {key: TaskFeed(" · ".join(
+        catalogue.t(lang, "checklist") + ("：" if lang == "zh" else ": ") + dept.name(lang)
+        for lang in LANGUAGES), dept.name)
+        for key, dept in policy.departments.items()
+        if re.fullmatch(r"[A-Za-z0-9_-]+", key)}  # a safe file name: keys are words ("admin")
+    tasks = task_calendars(upcoming, feeds, moment, zone_of=zone, links=links,
+                           sequences=task_commits, fallback=zoneinfo.ZoneInfo(policy.timezone))
+    files.update((f"tasks-{key}.ics", content) for key, content in tasks.items())
     return files
 
 
