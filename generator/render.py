@@ -15,12 +15,13 @@ description as plain text, its body as HTML and its outline as :class:`Heading` 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -118,6 +119,66 @@ class Outline:
         return Markup(f'<h{level:d} id="{key}">{escape(text)}{link}</h{level:d}>')
 
 
+T = TypeVar("T")
+_WEEKS = calendar.Calendar(firstweekday=calendar.MONDAY)
+
+
+@dataclass(frozen=True)
+class Month(Generic[T]):
+    """One month of the visits index's month view.
+
+    ``weeks`` are the month's calendar rows, Monday first, with ``None`` for the days of the
+    months before and after; ``busy`` is what is on each busy day of the month, days in order.
+    """
+
+    first: dt.date  # the 1st of the month
+    weeks: list[list[dt.date | None]]
+    busy: dict[dt.date, list[T]]
+
+    @property
+    def key(self) -> str:
+        """The month as the index's filter and anchors write it: ``2026-12``."""
+        return f"{self.first:%Y-%m}"
+
+
+def month_view(spans: Iterable[tuple[dt.date, dt.date, T]]) -> list[Month[T]]:
+    """The months with at least one busy day, earliest first (months without one are left
+    out, so a few visits years apart make a few months, not years of them).
+
+    Each span (first day, last day, item) puts its item on every day from its first to its
+    last, in the order the spans come; a span over the end of a month is in both months.
+    """
+    days: dict[dt.date, list[T]] = {}
+    for first, last, item in spans:
+        for n in range((last - first).days + 1):
+            days.setdefault(first + dt.timedelta(days=n), []).append(item)
+    months: dict[dt.date, dict[dt.date, list[T]]] = {}
+    for day in sorted(days):
+        months.setdefault(day.replace(day=1), {})[day] = days[day]
+    return [Month(first, [[d if d.month == first.month else None for d in week]
+                          for week in _WEEKS.monthdatescalendar(first.year, first.month)],
+                  busy)
+            for first, busy in months.items()]
+
+
+def month_keys(first: dt.date, last: dt.date) -> list[str]:
+    """The months a visit from *first* to *last* touches: ``["2026-12", "2027-01"]``."""
+    keys = []
+    month = first.replace(day=1)
+    while month <= last:
+        keys.append(f"{month:%Y-%m}")
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+    return keys
+
+
+def hosts_on(facts: Facts, day: dt.date) -> list[str]:
+    """Who hosts a visit on *day*: the hosts its schedule names that day (``with:``), in the
+    order of the hosts list, else all of its hosts."""
+    named = {name for d in facts.days if d.day == day for item in d.items for name in item.with_}
+    hosts = [host.name for host in facts.visit.hosts]
+    return [name for name in hosts if name in named] or hosts
+
+
 class Renderer:
     """Renders the packet and index pages of one project in either language."""
 
@@ -198,10 +259,40 @@ class Renderer:
 
     def index(self, upcoming: list[Facts], past: list[Facts], lang: str, today: dt.date,
               site: Site | None = None) -> RenderedPage:
+        """The visits index: the tables of upcoming and past visits (each row with its
+        warnings and the data-* attributes the filters of visits-filter.js read), then the
+        month view (the months from this one on, then the earlier ones, latest first)."""
+        policy, catalogue = self.policy, self.catalogue
+        shown = [*upcoming, *past]
+        warnings = {f.stem: [finding.message(policy, lang) for finding in f.findings
+                             if policy.checks[finding.check].severity == "warning"]
+                    for f in shown}
+        months = month_view((f.first_day, f.last_day, f)
+                            for f in sorted(shown, key=lambda f: (f.first_day, f.stem)))
+        this_month = today.replace(day=1)
+
+        def month_name(first: dt.date) -> str:
+            return catalogue.t(lang, "month_label", year=first.year, month=first.month,
+                               name=calendar.month_name[first.month])
+
+        countries = {f.visit.client.country for f in shown}
+        tiers = {f.visit.tier for f in shown}
+        filters = [
+            ("month", [(m.key, month_name(m.first)) for m in months]),
+            ("tier", [(key, f"{key} · {tier.name(lang)}") for key, tier in policy.tiers.items()
+                      if key in tiers]),
+            ("country", sorted(((code, country_name(code, lang)) for code in countries),
+                               key=lambda pair: pair[1])),
+            ("owner", [(name, name) for name in sorted({f.visit.owner for f in shown})]),
+        ]
         template = self._env(lang).get_template(INDEX_TEMPLATE)
         outline = Outline()
-        html = template.render(upcoming=upcoming, past=past, today=today, outline=outline,
-                               **(site or Site(calendar=lambda name: name)).context())
+        html = template.render(
+            upcoming=upcoming, past=past, today=today, outline=outline, warnings=warnings,
+            filters=filters, month_keys=month_keys, month_name=month_name, hosts_on=hosts_on,
+            months_ahead=[m for m in months if m.first >= this_month],
+            months_before=[m for m in reversed(months) if m.first < this_month],
+            **(site or Site(calendar=lambda name: name)).context())
         title, intro = self.catalogue.t(lang, "visits"), self.catalogue.t(lang, "visits_intro")
         return RenderedPage(title, intro, Markup(html), outline.roots, True,
                             Markup("<p>{}</p>").format(intro))
