@@ -244,7 +244,7 @@ def test_index_lists_upcoming_then_past_with_links_to_the_packets(
     assert upcoming and past
     page = renderer.index(upcoming, past, lang, TODAY)
     assert [(h.id, [c.id for c in h.children]) for h in page.toc] == [
-        ("visits", ["upcoming", "past"])]
+        ("visits", ["upcoming", "past", "by-month"])]  # month view: tests/test_visits_index.py
     before, after = str(page.html).split('<h2 id="past"')
     assert [f.stem for f in upcoming] == re.findall(r'<a href="([^"]+)/">', before)
     assert [f.stem for f in past] == re.findall(r'<a href="([^"]+)/">', after)
