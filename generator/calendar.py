@@ -297,8 +297,19 @@ def _moment_event(facts: Facts, moment: _Moment, zone: zoneinfo.ZoneInfo, stamp:
 
 @functools.lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    return icalendar.Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
+    """The VTIMEZONE of *tzid* from the start of *first_year* to the start of *last_year*.
+
+    icalendar writes each observance's first onset as its DTSTART only, which RFC 5545 allows,
+    but some readers take the onsets from RRULE and RDATE alone and then read the zone as UTC
+    (the ical package; ical4j before 2026): the first onset is repeated as an RDATE, which
+    changes nothing for the others."""
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
                                         last_date=dt.date(last_year, 1, 1))
+    for observance in zone.subcomponents:
+        onsets = [observance.DTSTART, *(start for start, _ in observance.rdates)]
+        observance.pop("RDATE", None)
+        observance.add("rdate", onsets)
+    return zone
 
 
 def _finish(cal: icalendar.Calendar, used: _Used, fallback: zoneinfo.ZoneInfo,
