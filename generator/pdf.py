@@ -69,10 +69,10 @@ WORDS = {
 PAGE_NUMBER = '<span class="pageNumber"></span>'
 TOTAL_PAGES = '<span class="totalPages"></span>'
 # Chromium prints the header and footer at its own tiny default size, without the page's
-# style: everything is set inline, in the page's fonts (Material's system font stack; the
-# system's Chinese font for Chinese).
+# style: everything is set inline, in the print style's fonts (print.css says why WenQuanYi).
 BAR = ("width:100%;margin:0 13mm;display:flex;justify-content:space-between;gap:6mm;"
-       "font-family:Helvetica,Arial,sans-serif;font-size:7.5pt;color:#444;"
+       "font-family:Helvetica,Arial,'WenQuanYi Micro Hei',sans-serif;font-size:7.5pt;"
+       "color:#444;"
        "-webkit-print-color-adjust:exact")
 
 
