@@ -588,3 +588,13 @@ def test_the_site_has_the_feeds_once_for_both_languages(built_site: Path) -> Non
         read(data)
         assert tzids(data)[0] <= tzids(data)[1], name
     assert not list((built_site / "en").rglob("*.ics"))
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_visits_index_links_every_department_feed(built_site: Path, prefix: str) -> None:
+    folder = built_site / prefix / "visits"
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]*tasks-[\w-]+\.ics)">', page)
+    targets = {(folder / link).resolve() for link in links}
+    assert targets == {p.resolve() for p in (built_site / "visits").glob("tasks-*.ics")}
+    assert len(links) == len(targets) == 7
