@@ -18,10 +18,12 @@ Files, made once per build (:func:`generator.project.calendars`) and the same in
   done tasks marked ✓. Events (VEVENT), not to-dos (VTODO): Google Calendar and Outlook show no
   to-do of a subscribed calendar, and every calendar app shows events.
 
-Every event has a VTIMEZONE for its zone (:func:`_add_timezones`), a DTSTAMP in UTC (the moment
-of the build), a SEQUENCE, and a description with who hosts (the item's ``with``, else the
-visit's owner), the place and the packet's links: absolute URLs when the site's address is known
-(also as URL), else paths from the site's root, ``visits/<stem>/`` (:class:`PacketLinks`).
+Every event has a VTIMEZONE for its zone (:func:`_finish`, :func:`_vtimezone`), a DTSTAMP in
+UTC (the moment of the build), a SEQUENCE, the place as LOCATION, and a description with who
+hosts (the item's ``with``, else the visit's owner) and the packet's links in each language:
+absolute URLs when the site's address is known (the first also as URL), else paths from the
+site's root, ``visits/<stem>/`` (:class:`PacketLinks`). The events of a confidential visit (in its
+packet's file only) are marked ``CLASS:CONFIDENTIAL``.
 
 UIDs follow the item, not its position. What identifies a schedule item to the people who use it
 is its day and what it is: a meal by its kind (``lunch``), a tour by its kind (``showroom``),
@@ -35,8 +37,8 @@ policy task id (plus, for a task due per item, that item's identity); a task of 
 checklist is identified by its text. Renaming the visit file changes every UID of the visit.
 Each file has its own UID domain (``@reception-handbook`` for a packet's file,
 ``@visits.reception-handbook`` for the feed of all visits, ``@tasks.reception-handbook`` for the
-task feeds): an app that keeps one event per UID across all of a person's calendars (Google
-Calendar does) would otherwise drop an event of the feed because the packet's file was imported.
+task feeds): an app that keeps one event per UID across all of a person's calendars would
+otherwise drop or move an event of a feed because the packet's file was imported too.
 
 SEQUENCE grows with every change, without stored state: it is the number of commits that touched
 the visit file (:class:`generator.history.History`), plus, for tasks, those that touched the
@@ -113,8 +115,8 @@ ZoneOf = Callable[[Facts], zoneinfo.ZoneInfo]
 
 
 def default_zone(facts: Facts) -> zoneinfo.ZoneInfo:
-    """The visit's zone, else the policy's default zone (callers with a policy pass
-    :func:`generator.load.visit_zone` instead)."""
+    """The visit's zone, else the default of the policy model, Asia/Shanghai (callers that have
+    the project's policy pass :func:`generator.load.visit_zone` instead)."""
     try:
         return zoneinfo.ZoneInfo(facts.visit.timezone or DEFAULT_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
