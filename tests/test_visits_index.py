@@ -164,7 +164,7 @@ def test_index_rows_counts_and_warnings(project: Result, renderer: Renderer, lan
     t = project.catalogue.t
     assert f'<h2 id="upcoming">{t(lang, "upcoming_n", n=len(upcoming))}<' in page
     assert f'<h2 id="past">{t(lang, "past_n", n=len(past))}<' in page
-    assert f'data-label="{t(lang, "upcoming_n", n="{n}")}"' in page
+    assert f'data-heading="{t(lang, "upcoming_n", n="{n}")}"' in page
     rows = ROW.findall(page)
     shown = [*upcoming, *past]
     assert [stem for *_, stem, _ in rows] == [f.stem for f in shown]
@@ -187,7 +187,8 @@ def test_index_rows_counts_and_warnings(project: Result, renderer: Renderer, lan
     for name, values in [("month", {m for r in rows for m in r[0].split()}),
                          ("tier", {r[1] for r in rows}), ("country", {r[2] for r in rows}),
                          ("owner", {r[3] for r in rows})]:
-        select = re.search(rf'<select id="visits-filter-{name}" name="{name}">(.*?)</select>', page, re.S)
+        select = re.search(rf'<select id="visits-filter-{name}" name="{name}">(.*?)</select>',
+                           page, re.S)
         assert select is not None, name
         options = re.findall(r'<option value="([^"]*)">', select.group(1))
         assert options[0] == "" and set(options[1:]) == values and len(options) == len(values) + 1

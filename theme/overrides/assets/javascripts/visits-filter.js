@@ -33,7 +33,7 @@
         });
         var heading = list.querySelector("h2"), none = list.querySelector(".visits-none");
         if (heading && heading.firstChild && heading.firstChild.nodeType === 3) {
-          heading.firstChild.nodeValue = list.getAttribute("data-label").replace("{n}", count);
+          heading.firstChild.nodeValue = list.getAttribute("data-heading").replace("{n}", count);
         }
         if (none) none.hidden = count > 0;
         list.classList.toggle("visits-list--empty", rows.length > 0 && count === 0);
