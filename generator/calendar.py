@@ -85,6 +85,10 @@ TASKS_DOMAIN = f"tasks.{DOMAIN}"
 DEFAULT_ZONE = str(Policy.model_fields["timezone"].default)
 TASK_LENGTH = dt.timedelta(minutes=30)
 RECENT = dt.timedelta(days=31)  # the feed of all visits has timed events of visits since then
+# ... and until this far ahead; the task feeds hold the tasks of visits that start by then.
+# The site is published every morning, so the window moves with the calendar, and a feed
+# stays small enough for calendar apps that refresh it often (and for the build).
+AHEAD = dt.timedelta(days=120)
 ITEM_LENGTH = dt.timedelta(hours=1)  # an item without an end, and arrival and departure
 REFRESH = dt.timedelta(hours=1)  # how often subscribers are asked to fetch a feed again
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -352,10 +356,12 @@ def visit_calendar(facts: Facts, zone: zoneinfo.ZoneInfo, when: dt.date | dt.dat
 def all_visits_calendar(visits: Sequence[Facts], name: str, when: dt.date | dt.datetime, *,
                         zone_of: ZoneOf = default_zone, links: PacketLinks | None = None,
                         sequences: Mapping[str, int] | None = None,
-                        timed_since: dt.date | None = None) -> bytes:
+                        timed_since: dt.date | None = None,
+                        timed_until: dt.date | None = None) -> bytes:
     """The feed of *visits* (the caller leaves confidential ones out): one all-day event per
     visit, arrival day to departure day, and the timed events (arrival, departure, every
-    schedule item) in the visit's zone of each visit that did not end before *timed_since*.
+    schedule item) in the visit's zone of each visit that did not end before *timed_since* and
+    does not start after *timed_until*.
     *sequences* maps a visit's stem to its SEQUENCE."""
     links = links or PacketLinks()
     stamp, used = _stamp(when), _Used()
@@ -376,6 +382,8 @@ def all_visits_calendar(visits: Sequence[Facts], name: str, when: dt.date | dt.d
             *_packet_lines(facts, links)]))
         cal.add_component(event)
         if timed_since is not None and facts.last_day < timed_since:
+            continue
+        if timed_until is not None and facts.first_day > timed_until:
             continue
         for moment in _moments(facts):
             summary = moment.summary if moment.key in ("arrival", "departure") \

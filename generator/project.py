@@ -245,7 +245,8 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
     """The calendar files, the same for every language, by file name: one per visit
     (``<stem>.ics``; *only*: just those visits'), the feed of all listed visits
     (``visits.ics``) and one task feed per department of the policy (``tasks-<dept>.ics``,
-    its tasks of the upcoming listed visits), see :mod:`generator.calendar`.
+    its tasks of the listed visits that start in the next ``calendar.AHEAD`` days), see
+    :mod:`generator.calendar`.
 
     *site_url* is the site's address, for absolute packet links (else they are paths from the
     site's root); *now* the build's moment (default: now), every event's DTSTAMP. Only call
@@ -254,6 +255,7 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
     import zoneinfo
 
     from .calendar import (
+        AHEAD,
         RECENT,
         PacketLinks,
         TaskFeed,
@@ -290,8 +292,9 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
     name = " · ".join(catalogue.t(lang, "visits") for lang in LANGUAGES)
     files["visits.ics"] = all_visits_calendar(
         sorted(shown, key=lambda f: (f.first_day, f.stem)), name, moment, zone_of=zone,
-        links=links, sequences=commits, timed_since=result.today - RECENT)
-    upcoming, _ = listed(result)
+        links=links, sequences=commits, timed_since=result.today - RECENT,
+        timed_until=result.today + AHEAD)
+    upcoming = [f for f in listed(result)[0] if f.first_day <= result.today + AHEAD]
     feeds = {key: TaskFeed(" · ".join(
         catalogue.t(lang, "checklist") + ("：" if lang == "zh" else ": ") + dept.name(lang)
         for lang in LANGUAGES), dept.name)
