@@ -88,7 +88,7 @@ RECENT = dt.timedelta(days=31)  # the feed of all visits has timed events of vis
 # ... and until this far ahead; the task feeds hold the tasks of visits that start by then.
 # The site is published every morning, so the window moves with the calendar, and a feed
 # stays small enough for calendar apps that refresh it often (and for the build).
-AHEAD = dt.timedelta(days=120)
+AHEAD = dt.timedelta(days=183)  # half a year
 ITEM_LENGTH = dt.timedelta(hours=1)  # an item without an end, and arrival and departure
 REFRESH = dt.timedelta(hours=1)  # how often subscribers are asked to fetch a feed again
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
