@@ -124,20 +124,21 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
                                      name=f"handbook-build-{job.lang}") for job in jobs]
         for process in processes:
             process.start()
-        write_calendars(result, calendars)
+        write_calendars(result, calendars, jobs[0].site_url)
         for process in processes:
             process.join()
         return all(process.exitcode == 0 for process in processes)
-    write_calendars(result, calendars)
+    write_calendars(result, calendars, jobs[0].site_url)
     return all(_build_one(job, result, strict) == 0 for job in jobs)
 
 
-def write_calendars(result: Result, folder: Path) -> None:
-    """The calendar files, the same for every language, written once."""
+def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:
+    """The calendar files, the same for every language, written once (*site_url*: the site's
+    address, for absolute packet links)."""
     from .project import calendars
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name, content in calendars(result).items():
+    for name, content in calendars(result, site_url=site_url).items():
         (folder / name).write_bytes(content)
 
 

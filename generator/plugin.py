@@ -165,7 +165,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                          else InclusionLevel.NOT_IN_NAV)
             files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         if not self.config.calendars and self.write_calendars:
-            for name, content in calendars(self.result).items():
+            for name, content in calendars(self.result, site_url=config.site_url).items():
                 files.append(File.generated(config, f"visits/{name}", content=content))
         return files
 
@@ -204,6 +204,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         visit = facts.visit
         page.meta = {"title": self._renderer.title(facts, lang),
                      "description": self._renderer.description(facts, lang),
+                     "search": {"boost": 0.5},  # after handbook pages (theme/search/README.md)
                      "packet": {"stem": facts.stem, "confidential": visit.confidential}}
         if visit.confidential:
             page.meta["search"] = {"exclude": True}
@@ -364,7 +365,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
         def write() -> None:
             folder.mkdir(parents=True, exist_ok=True)
-            for name, content in calendars(result, only=changed).items():
+            for name, content in calendars(result, only=changed,
+                                           site_url=self.mkdocs_config.site_url).items():
                 (folder / name).write_bytes(content)
 
         self._calendar_thread = threading.Thread(target=write, name="handbook-calendars")
