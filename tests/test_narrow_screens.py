@@ -189,11 +189,11 @@ def test_visits_index_is_cards(phone: Any, base_url: str, lang: str, tmp_path: P
         for row in _cards(tables.nth(n), lang, keys):  # and any later column, labelled too
             assert row[1]["text"], row  # the client, a link to the packet
     _no_sideways_scroll(phone)
+    phone.screenshot(path=str(tmp_path / f"index-{lang}.png"), full_page=True)
     # a row the visits filter hides stays hidden in the cards
     row = tables.first.locator("tbody > tr").first
     row.evaluate("tr => { tr.hidden = true; }")
     assert row.is_hidden()
-    phone.screenshot(path=str(tmp_path / f"index-{lang}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("lang", LANGS)
