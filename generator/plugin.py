@@ -41,7 +41,7 @@ from .escape import html_text
 from .policy_tables import UnknownTableError, expand_markers
 from .problems import Severity, format_report
 from .project import Paths, Result, calendars, country_tips, listed, load_project
-from .render import Heading, Renderer, Site, collapse_whitespace
+from .render import Heading, Renderer, Site, collapse_whitespace, label_task_lists
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -212,7 +212,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         if not (page.file.generated_by and self._generated(page.file.src_uri)):
-            return html
+            return label_task_lists(html)
         assert self.result is not None and self._renderer is not None
         site = self._site(page, files)
         lang = self.config.language

@@ -298,6 +298,23 @@ class Renderer:
                             Markup("<p>{}</p>").format(intro))
 
 
+_TASK = re.compile(
+    r'(<li class="task-list-item"><label class="task-list-control"><input type="checkbox"'
+    r' disabled(?: checked)?/?><span class="task-list-indicator"></span>)</label>'
+    r"((?:(?!</li>|<ul|<ol|<p>|<div)[\s\S])*)")
+
+
+def label_task_lists(html: str) -> str:
+    """Handbook task lists with each tick box named by its item's text.
+
+    pymdownx.tasklist (custom_checkbox) puts the box in a label of its own, before the text,
+    so a screen reader announces an unnamed box; the item's text (up to a nested list or
+    paragraph) moves into the label, which looks the same."""
+    if "task-list-control" not in html:
+        return html
+    return _TASK.sub(r"\1\2</label>", html)
+
+
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
 _BLANKS = re.compile(r"[ \t]*\n\s*")
 

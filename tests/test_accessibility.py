@@ -44,11 +44,6 @@ MATERIAL = [
             "it needs a copy of Material's partial in theme/overrides/partials/, which would "
             "have to follow every Material release; left to Material (the search box itself "
             "is labelled)."),
-    Allowed("label", r"(.* > )?\.task-list-control > input\[type=\"checkbox\"\]",
-            "Material's task lists (pymdownx.tasklist, custom_checkbox) put the disabled box in "
-            "a label of its own, before the item's text, so the box has no name. The fix is the "
-            "project's to make in generator/plugin.py (move the item's text into the label); "
-            "until then the handbook pages' boxes are let through, the packets' are not."),
 ]
 
 
