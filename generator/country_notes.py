@@ -38,6 +38,7 @@ class NoteMeta(Strict):
         default=None,
         description="One value for the whole page, or a value per list of countries.")
     tips: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+    search: dict[str, float | bool] | None = None  # Material's search: {boost: N}, {exclude: true}
 
     def punctuality_for(self, country: str) -> str | None:
         """The punctuality note that applies to visitors from *country*."""
