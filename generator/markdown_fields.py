@@ -67,7 +67,8 @@ def raw_html(text: str) -> str:
     try:
         return str(converter.convert(text.replace("\r\n", "\n")))
     except RecursionError:
-        converter.reset()
+        # reset() leaves the block parser inside the unclosed lists: start a new converter.
+        _converter.cache_clear()
         raise TooDeep from None
 
 

@@ -111,7 +111,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._renderer: Renderer | None = None
         self._packets: dict[str, Facts] = {}
         self._search_html: dict[str, str] = {}
-        self._calendar_thread: Any = None
+        self._calendar_process: Any = None
         self._shown: str | None = None
 
     # -- loading -------------------------------------------------------------------------
@@ -126,8 +126,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return Paths(self.root, Path(self.config.policy), Path(self.config.visits_dir),
                      Path(self.config.templates), Path(self.config.messages))
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before Material's search plugin loads jieba's dictionaries
+    def _search_paths(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Material reads jieba_dict(_user) from the working folder: resolve them from the
+        folder of mkdocs.yml, like docs_dir, so that the build works from any folder."""
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        options: Any = getattr(search, "config", None)
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        for key in ("jieba_dict", "jieba_dict_user"):
+            value = options.get(key) if options is not None else None
+            if isinstance(value, str) and value and not Path(value).is_absolute():
+                options[key] = str(root / value)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._owners = None
         paths = self.paths(config)
         result = self.preloaded
@@ -356,21 +369,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             search.on_post_build(config=config)
 
     def _write_calendars(self, result: Result, changed: set[str], folder: Path) -> None:
-        """The changed visits' calendar files and the calendar of all visits, in a thread: the
-        pages do not wait for the calendar of all visits, which takes longest."""
-        import threading
+        """The changed visits' own calendar files now; the shared feeds (all visits, one per
+        department), which take seconds at thousands of visits, in a process of their own, so
+        the pages never wait for them. A newer edit replaces a feed process still running."""
+        import multiprocessing
 
-        if self._calendar_thread is not None:
-            self._calendar_thread.join()
-
-        def write() -> None:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, content in calendars(result, only=changed,
-                                           site_url=self.mkdocs_config.site_url).items():
-                (folder / name).write_bytes(content)
-
-        self._calendar_thread = threading.Thread(target=write, name="handbook-calendars")
-        self._calendar_thread.start()
+        site_url = self.mkdocs_config.site_url
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in calendars(result, only=changed, site_url=site_url,
+                                       shared=False).items():
+            (folder / name).write_bytes(content)
+        running = self._calendar_process
+        if running is not None and running.is_alive():
+            running.terminate()
+            running.join()
+        if "fork" not in multiprocessing.get_all_start_methods():
+            _write_feeds(result, folder, site_url)
+            return
+        process = multiprocessing.get_context("fork").Process(
+            target=_write_feeds, args=(result, folder, site_url), name="handbook-feeds")
+        process.start()
+        self._calendar_process = process
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -428,6 +447,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return context
 
     on_page_context = CombinedEvent(_offer_search_html, _page_facts, _restore_page_html)
+    on_config = CombinedEvent(_search_paths, _on_config)
+
+
+def _write_feeds(result: Result, folder: Path, site_url: str | None) -> None:
+    """The shared calendar feeds of *result* into *folder*, each file replaced whole."""
+    for name, content in calendars(result, only=set(), site_url=site_url).items():
+        temporary = folder / f".{name}.tmp"
+        temporary.write_bytes(content)
+        temporary.replace(folder / name)
 
 
 def _zone(facts: Facts, result: Result) -> object:

@@ -241,7 +241,7 @@ def listed(result: Result) -> tuple[list[Facts], list[Facts]]:
 
 
 def calendars(result: Result, only: set[str] | None = None, *, site_url: str | None = None,
-              now: dt.datetime | None = None) -> dict[str, bytes]:
+              now: dt.datetime | None = None, shared: bool = True) -> dict[str, bytes]:
     """The calendar files, the same for every language, by file name: one per visit
     (``<stem>.ics``; *only*: just those visits'), the feed of all listed visits
     (``visits.ics``) and one task feed per department of the policy (``tasks-<dept>.ics``,
@@ -285,9 +285,12 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
     task_commits = {stem: n + (rules.commits if rules is not None else 0)
                     for stem, n in commits.items()}
 
-    files = {f"{facts.stem}.ics": visit_calendar(facts, zone(facts), moment, links=links,
-                                                 sequence=commits[facts.stem])
-             for facts in result.facts if only is None or facts.stem in only}
+    files: dict[str, bytes] = {
+        f"{facts.stem}.ics": visit_calendar(facts, zone(facts), moment, links=links,
+                                            sequence=commits[facts.stem])
+        for facts in result.facts if only is None or facts.stem in only}
+    if not shared:  # only the visits' own files (the live preview writes the feeds apart)
+        return files
     shown = [f for f in result.facts if not f.visit.confidential]
     name = " · ".join(catalogue.t(lang, "visits") for lang in LANGUAGES)
     files["visits.ics"] = all_visits_calendar(
