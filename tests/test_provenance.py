@@ -174,8 +174,10 @@ def test_history_gives_each_file_its_first_and_last_commit_day(history_repo: Pat
     finally:
         (history_repo / "visits" / "2027-03-01-new-de.yml").unlink()
     assert history == {
-        f"{CHANGED_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 11, 5)),
-        f"{KEPT_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 10, 1)),
+        f"{CHANGED_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 11, 5),
+                                       commits=2),
+        f"{KEPT_STEM}.yml": History(added=dt.date(2026, 10, 1), changed=dt.date(2026, 10, 1),
+                                    commits=1),
     }  # a file git does not know has no history (the loader counts it as added today)
 
 

@@ -170,5 +170,5 @@ def test_build_date_option_reads_a_date_as_people_write_it(tmp_path: Path, writt
     config = load_config(config_file=str(config_file))
     plugin = config.plugins["handbook"]
     assert isinstance(plugin, HandbookPlugin)
-    plugin.on_config(config)
+    config.plugins.on_config(config)
     assert plugin.result is not None and plugin.result.today == TODAY
