@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .check_settings import CheckSettings
 from .common import Strict, Text, listify
 from .vocabulary import (
     ANCHORS,
@@ -132,18 +133,6 @@ class CheckRule(Strict):
     severity: Severity
     message: Text = Field(description="What is wrong and what to change; {placeholders}.")
     link: str = ""
-
-
-class CheckSettings(Strict):
-    hotel_risk_countries: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list,
-        description="Countries whose clients may see a host-paid hotel as a bribe.")
-    banquet_note_diets: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=lambda: ["halal"],
-        description="Diets that need a note on a banquet item.")
-    restaurant_note_diets: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list,
-        description="Diets listed under every meal item; empty means all diets.")
 
 
 class Department(Strict):
