@@ -74,6 +74,7 @@ from .checklist import Entry
 from .derive import Facts
 from .escape import plain
 from .models.common import Text
+from .models.local import Local
 from .models.policy import Policy
 from .models.visit import Item
 
@@ -143,7 +144,7 @@ def _item_identity(item: Item) -> str:
         return f"meal-{_token(item.meal)}"
     if item.tour:
         return f"tour-{_token(item.tour)}"
-    return f"item-{_digest(item.what)}"
+    return f"item-{_digest(item.what.both())}"
 
 
 def _numbered(keys: Iterable[str]) -> list[str]:
@@ -220,7 +221,13 @@ def _packet_lines(facts: Facts, links: PacketLinks) -> list[str]:
 
 
 def _visit_line(facts: Facts) -> str:
-    return f"来访 Visit: {facts.visit.display_title}"
+    visit = facts.visit
+    title = visit.title.both() if visit.title else f"{visit.client.company} visit"
+    return f"来访 Visit: {title}"
+
+
+def _both(text: Local | None) -> str | None:
+    return text.both() if text is not None else None
 
 
 @dataclass(frozen=True)
@@ -242,16 +249,17 @@ def _moments(facts: Facts) -> list[_Moment]:
     company = visit.client.company
     owner = [visit.owner]
     moments = [
-        _Moment("arrival", visit.arrival.at, None, f"Arrival: {company}", visit.arrival.place,
-                owner, " ".join(str(v) for v in (visit.arrival.by, visit.arrival.number) if v)),
+        _Moment("arrival", visit.arrival.at, None, f"Arrival: {company}",
+                _both(visit.arrival.place), owner,
+                " ".join(str(v) for v in (visit.arrival.by, visit.arrival.number) if v)),
         _Moment("departure", visit.departure.at, None, f"Departure: {company}",
-                visit.departure.place, owner,
+                _both(visit.departure.place), owner,
                 " ".join(str(v) for v in (visit.departure.by, visit.departure.number) if v)),
     ]
     for day, item, key in schedule_keys(facts):
         start = dt.datetime.combine(day, item.at)
         end = dt.datetime.combine(day, item.to) if item.to else None
-        moments.append(_Moment(key, start, end, item.what, item.where,
+        moments.append(_Moment(key, start, end, item.what.both(), _both(item.where),
                                list(item.with_) or owner))
     return moments
 
@@ -346,7 +354,8 @@ def visit_calendar(facts: Facts, zone: zoneinfo.ZoneInfo, when: dt.date | dt.dat
     the visit file's number of commits."""
     links = links or PacketLinks()
     stamp, used = _stamp(when), _Used()
-    cal = _calendar(facts.visit.title or facts.visit.client.company)
+    cal = _calendar(facts.visit.title.both() if facts.visit.title
+                    else facts.visit.client.company)
     for moment in _moments(facts):
         cal.add_component(_moment_event(facts, moment, zone, stamp, sequence, links,
                                         PACKET_DOMAIN, moment.summary, used))
@@ -375,7 +384,8 @@ def all_visits_calendar(visits: Sequence[Facts], name: str, when: dt.date | dt.d
         event.add("dtstart", facts.first_day)
         event.add("dtend", facts.last_day + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
-        event.add("summary", _text(visit.title or f"{visit.client.company} visit"))
+        event.add("summary", _text(visit.title.both() if visit.title
+                                         else f"{visit.client.company} visit"))
         event.add("description", _lines([
             f"{visit.client.company} ({visit.client.country}), tier {visit.tier}, "
             f"owner {visit.owner}",
@@ -433,7 +443,7 @@ def task_calendars(visits: Sequence[Facts], feeds: Mapping[str, TaskFeed],
                 "已完成 Done" if entry.done else None,
                 f"负责 Owner: {f'{names.zh} {names.en}' if names else entry.owner}",
                 f"截止 Due: {entry.due:%Y-%m-%d %H:%M} ({zone.key})",
-                f"活动 Item: {entry.item_day:%Y-%m-%d} {item.at:%H:%M} {item.what}"
+                f"活动 Item: {entry.item_day:%Y-%m-%d} {item.at:%H:%M} {item.what.both()}"
                 if item is not None and entry.item_day is not None else None,
                 _visit_line(facts),
                 *_packet_lines(facts, links)]))

@@ -17,10 +17,11 @@ from .checklist import Entry, Phase
 from .i18n import country_name, language_name
 from .models import Policy, Visit
 from .models.common import Text
+from .models.local import Local
 from .models.visit import Item
 from .yamlload import PathKey
 
-Value = str | int | Text
+Value = str | int | Text | Local
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class Finding:
 
     def message(self, policy: Policy, lang: str) -> str:
         rule = policy.checks[self.check]
-        values = {k: (v(lang) if isinstance(v, Text) else v) for k, v in self.values.items()}
+        values = {k: (v(lang) if isinstance(v, Text | Local) else v)
+                  for k, v in self.values.items()}
         return rule.message(lang).format(**values)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .checklist import Entry, build_checklist
 from .checks import Context, Finding, run_checks
 from .models import Policy, Visit
+from .models.local import Local
 from .models.visit import Item
 
 
@@ -18,7 +19,7 @@ class DietLine:
 
     name: str
     needs: list[str]
-    notes: str | None
+    notes: Local | None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .links import TooDeep, unsafe_links
 from .models import Policy, Visit
+from .models.local import Local
 from .models.visit import time_zone_names
 from .problems import (
     Problem,
@@ -339,6 +340,8 @@ def _load_visit(path: Path, policy: Policy, root: Path | None) -> Loaded[Visit]:
 
 
 def _is_markdown(path: PathKey) -> bool:
+    if path and path[-1] in ("zh", "en"):  # one language of a two-language field
+        path = path[:-1]
     return (path in (("client", "background"), ("notes",))
             or (len(path) == 4 and path[0] == "schedule" and path[3] == "notes"))
 
@@ -357,7 +360,7 @@ def _check_lengths(strings: list[tuple[PathKey, str]], policy: Policy, sink: Pro
     text_limit, markdown_limit = limits.max_text_chars, limits.max_markdown_chars
     for path, text in strings:
         # Every Markdown field is a "notes" or a "background": the rest need no closer look.
-        markdown = path[-1] in ("notes", "background") and _is_markdown(path)
+        markdown = (path[-1] in ("notes", "background", "zh", "en")) and _is_markdown(path)
         limit = markdown_limit if markdown else text_limit
         if markdown:
             brackets += text.count("[")
@@ -408,6 +411,17 @@ def _day_of(key: object) -> dt.date | None:
     return None
 
 
+def _texts(path: PathKey, text: Local | None) -> list[tuple[PathKey, str]]:
+    """A Markdown field's texts with their paths: the field itself for one text (a plain
+    string), ``field.zh`` and ``field.en`` for two."""
+    if text is None:
+        return []
+    if len(text.texts()) == 1:
+        return [(path, text.texts()[0])]
+    return [((*path, lang), value) for lang, value in (("zh", text.zh), ("en", text.en))
+            if value is not None]
+
+
 def check_links(visit: Visit, sink: ProblemSink) -> None:
     """Links and images in the Markdown fields, judged on the HTML they become.
 
@@ -415,12 +429,11 @@ def check_links(visit: Visit, sink: ProblemSink) -> None:
     defined in another field), and each finding is placed in the field that holds it.
     """
     fields: list[tuple[PathKey, str]] = [
-        (path, text) for path, text in (
-            (("client", "background"), visit.client.background), (("notes",), visit.notes))
-        if text]
+        *_texts(("client", "background"), visit.client.background),
+        *_texts(("notes",), visit.notes)]
     for day, items in visit.schedule.items():
-        fields.extend((("schedule", str(day), index, "notes"), item.notes)
-                      for index, item in enumerate(items) if item.notes)
+        for index, item in enumerate(items):
+            fields.extend(_texts(("schedule", str(day), index, "notes"), item.notes))
     if not fields:
         return
     try:

@@ -32,6 +32,8 @@ from .escape import plain
 from .i18n import Catalogue, country_name, format_date, format_range, language_name
 from .markdown_fields import to_html
 from .models import Policy
+from .models.local import Local
+from .names import host_name, named
 
 PUNCTUATION = {
     "zh": {"colon": "：", "open": "（", "close": "）", "list": "、", "semi": "；"},
@@ -174,9 +176,9 @@ def month_keys(first: dt.date, last: dt.date) -> list[str]:
 def hosts_on(facts: Facts, day: dt.date) -> list[str]:
     """Who hosts a visit on *day*: the hosts its schedule names that day (``with:``), in the
     order of the hosts list, else all of its hosts."""
-    named = {name for d in facts.days if d.day == day for item in d.items for name in item.with_}
+    listed = {name for d in facts.days if d.day == day for item in d.items for name in item.with_}
     hosts = [host.name for host in facts.visit.hosts]
-    return [name for name in hosts if name in named] or hosts
+    return [name for name in hosts if name in listed] or hosts
 
 
 class Renderer:
@@ -202,7 +204,36 @@ class Renderer:
             lstrip_blocks=True,
         )
         catalogue = self.catalogue
+        badge = Markup('<small class="packet-untranslated" title="{}">{}</small>').format(
+            catalogue.t(lang, "untranslated_title"), catalogue.t(lang, "untranslated_mark"))
+
+        def tr(value: Local | str | None) -> Markup:
+            """Free text of the visit file in this language; the other language's, marked,
+            when it has none (``lang`` set, so it is read and hyphenated as what it is)."""
+            if value is None:
+                return Markup("")
+            if not isinstance(value, Local):
+                return escape(value)
+            if not value.untranslated(lang):
+                return escape(value(lang))
+            return Markup('<span lang="{}">{}</span> {}').format(
+                value.source_lang(lang), value(lang), badge)
+
+        def markdown(value: Local | str | None) -> Markup:
+            if value is None:
+                return Markup("")
+            if not isinstance(value, Local):
+                return to_html(value)
+            html = to_html(value(lang))
+            if not value.untranslated(lang):
+                return html
+            return Markup('<div lang="{}">{}</div><p>{}</p>').format(
+                value.source_lang(lang), html, badge)
+
         env.globals.update(
+            tr=tr,
+            host_name=lambda host: host_name(host, lang),
+            named=lambda visit, name: named(visit, name, lang),
             lang=lang,
             t=lambda key, **kw: catalogue.t(lang, key, **kw),
             policy=self.policy,
@@ -217,7 +248,7 @@ class Renderer:
         )
         env.filters.update(
             by_phase=_by_phase,
-            markdown=to_html,
+            markdown=markdown,
             hhmm=lambda v: v.strftime("%H:%M"),
         )
         self._envs[lang] = env
@@ -248,14 +279,16 @@ class Renderer:
     def title(self, facts: Facts, lang: str) -> str:
         """A packet's title: the visit's own, else "<company> visit"."""
         visit = facts.visit
-        return plain(visit.title or f"{visit.client.company} {self.catalogue.t(lang, 'visit')}")
+        if visit.title is not None:
+            return plain(visit.title(lang))
+        return plain(f"{visit.client.company} {self.catalogue.t(lang, 'visit')}")
 
     def description(self, facts: Facts, lang: str) -> str:
         """A packet's one-line summary: company, dates, purpose."""
         return plain(" · ".join((facts.visit.client.company,
                                  format_range(facts.first_day, facts.last_day, lang,
                                               self.catalogue),
-                                 facts.visit.purpose)))
+                                 facts.visit.purpose(lang))))
 
     def index(self, upcoming: list[Facts], past: list[Facts], lang: str, today: dt.date,
               site: Site | None = None) -> RenderedPage:
@@ -283,7 +316,8 @@ class Renderer:
                       if key in tiers]),
             ("country", sorted(((code, country_name(code, lang)) for code in countries),
                                key=lambda pair: pair[1])),
-            ("owner", [(name, name) for name in sorted({f.visit.owner for f in shown})]),
+            ("owner", sorted({(f.visit.owner, named(f.visit, f.visit.owner, lang))
+                              for f in shown}, key=lambda pair: pair[1])),
         ]
         template = self._env(lang).get_template(INDEX_TEMPLATE)
         outline = Outline()

@@ -86,7 +86,8 @@ def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
 
 
 def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
+    """The keys a user may write in *model* (not those that exist only to be refused)."""
+    return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
 
 
 def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[PathKey, bool]:
@@ -197,6 +198,14 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
                            "set timezone: (e.g. Europe/Berlin) if the visit is not in the "
                            "policy's time zone",
         "time_zone": "use an IANA name such as Asia/Shanghai or Europe/Berlin, or leave it out",
+        "guest_private": "delete this line: guests' phone numbers, e-mail addresses and passport "
+                         "details are kept in the client file (CRM), where access is controlled; "
+                         "the packet lists only our hosts' and drivers' phones",
+        "local_empty": "write the text under zh: (Chinese) and/or en: (English), or write it "
+                       "directly after the colon to show it in both packets",
+        "local_type": "write the text after the colon, or a map {zh: …, en: …}",
+        "phone": 'write digits with the country code, in quotes, e.g. phone: "+86 139 0000 0002"',
+        "item_ref": 'name the item by its day and start, in quotes: item: "2026-12-09 12:00"',
     }
     if kind in fixes:
         return error["msg"], fixes[kind]

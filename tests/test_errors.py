@@ -59,8 +59,8 @@ CASES = [
     ("unknown-nested-key", "    languages: [en]\n", "    language: [en]\n",
      "visit.yml:15:5: error [schema] visitors[0].language: unknown field 'language'. "
      "Did you mean 'languages'?",
-     "rename or remove it; fields allowed here: name, title, principal, languages, diet, "
-     "notes"),
+     "rename or remove it; fields allowed here: name, name_zh, title, principal, languages, "
+     "diet, ramadan, notes"),
     ("transport-synonym", "  at: 2026-12-09 18:00\n", "  at: 2026-12-09 18:00\n  by: plane\n",
      "visit.yml:12:7: error [schema] departure.by: found 'plane'. Did you mean 'flight'?",
      "use one of: flight, train, car, other"),

@@ -279,7 +279,7 @@ def test_fixtures_cover_every_packet_section(fixtures: dict[str, Visit]) -> None
         "gifts": any(v.gifts for v in visits),
         "own checklist, one done": any(any(c.done for c in v.checklist) for v in visits),
         "ticked policy tasks": any(v.done for v in visits),
-        "notes in Markdown": any(v.notes and "**" in v.notes for v in visits),
+        "notes in Markdown": any(v.notes and "**" in v.notes("en") for v in visits),
         "confidential": any(v.confidential for v in visits),
         "past": any(max(v.departure.at.date(), *v.schedule) < TODAY
                     if v.schedule else v.departure.at.date() < TODAY for v in visits),

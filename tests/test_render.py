@@ -23,6 +23,7 @@ from sitebuild import search_index
 
 from generator.country_notes import Note
 from generator.derive import Facts, derive
+from generator.names import host_name
 from generator.project import Paths, Result, country_tips, listed, load_project
 from generator.render import Heading, RenderedPage, Renderer, Site
 
@@ -158,15 +159,15 @@ def test_each_section_shows_its_data(
     facts, notes, page = rendered[variant.id, lang]
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.html))
     visit = facts.visit
-    for value in [visit.client.company, visit.purpose, *(v.name for v in visit.visitors),
-                  *(h.name for h in visit.hosts), *visit.gifts,
-                  *(item.what for day in facts.days for item in day.items),
+    for value in [visit.client.company, visit.purpose(lang), *(v.name for v in visit.visitors),
+                  *(host_name(h, lang) for h in visit.hosts), *(g(lang) for g in visit.gifts),
+                  *(item.what(lang) for day in facts.days for item in day.items),
                   *(note.meta.title for note in notes),
                   *(tip for note in notes for tip in note.meta.tips)]:
         assert value in text, value
     assert len(re.findall(r'<h3 id="day-\d+"', page.html)) == len(facts.days)
     if visit.hotel is not None:
-        assert visit.hotel.name in text
+        assert visit.hotel.name(lang) in text
     assert len(re.findall(r'<input type="checkbox"', page.html)) == len(facts.checklist)
     assert page.title and page.title in text
     assert page.searchable is not visit.confidential

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from ..problems import did_you_mean, quote_list
 from .common import Strict, listify
+from .local import Line, LocalText, RequiredText
 from .vocabulary import Meal, Payer, Relationship, Tour, Transport
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -151,17 +152,6 @@ def check_time_zone(value: str) -> str:
     return value
 
 
-def not_blank(value: str) -> str:
-    """Required text must show something: not only spaces or invisible characters."""
-    if not any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value):
-        raise PydanticCustomError("blank_text", "holds no visible text (only spaces or "
-                                  "invisible characters).", {})
-    return value
-
-
-Line = Annotated[str, Field(min_length=1), AfterValidator(not_blank)]
-
-
 def parse_time(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
@@ -289,82 +279,198 @@ LocalDateTime = Annotated[
 ]
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-./]{3,24}[0-9](\s*(ext\.?|x)\s*[0-9]{1,6})?$")
+
+
+def parse_phone(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError("phone", "found {found}, which is not a phone number.",
+                                  {"found": "a mapping" if isinstance(value, dict) else
+                                   "a list" if isinstance(value, list) else f"'{value}'"})
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not _PHONE.match(text):
+        raise PydanticCustomError("phone", "found '{found}', which is not a phone number.",
+                                  {"found": str(value)})
+    return text
+
+
+Phone = Annotated[
+    str, BeforeValidator(parse_phone),
+    WithJsonSchema({"type": "string", "pattern": "^\\+?[0-9][0-9 ()./-]{3,24}[0-9]",
+                    "description": "A phone number with its country code, in quotes, e.g. "
+                                   "\"+86 139 0000 0002\""}),
+]
+
+
+def _refuse_private(kind: str) -> Any:
+    """A guest's phone, e-mail or passport number: refused wherever it is written."""
+
+    def refuse(value: Any) -> Any:
+        raise PydanticCustomError(
+            "guest_private",
+            "holds the guest's {kind}. A visit file is read by everyone who can open the "
+            "handbook, so it holds no guest's phone number, e-mail address or passport number.",
+            {"kind": kind})
+
+    return Annotated[Any, BeforeValidator(refuse), Field(exclude=True), WithJsonSchema({
+        "not": {}, "description": f"Never: a guest's {kind} is kept in the client file "
+                                  "(CRM), not in a visit file."})]
+
+
+ItemRef = Annotated[
+    str, BeforeValidator(lambda v: _item_ref(v)),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{1,2}:[0-9]{2}$",
+                    "description": "A schedule item: its day and start, \"YYYY-MM-DD HH:MM\""}),
+]
+
+
+def _item_ref(value: Any) -> str:
+    """``"2026-12-09 12:00"`` (quoted or read by YAML as a date and time) → that text."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    text = str(value).strip()
+    day, _, clock = text.partition(" ")
+    try:
+        when = dt.date.fromisoformat(day)
+        at = parse_time(clock.strip())
+    except (ValueError, PydanticCustomError):
+        raise PydanticCustomError(
+            "item_ref", "found '{found}', which does not name a schedule item.",
+            {"found": text}) from None
+    return f"{when:%Y-%m-%d} {at:%H:%M}"
+
+
 class Client(Strict):
     company: Line
     country: Country
     relationship: Relationship = "customer"
-    background: str | None = Field(default=None, description="Markdown.")
+    background: LocalText | None = Field(default=None, description="Markdown.")
+
+
+class Driver(Strict):
+    """Who drives the visitors (second edition)."""
+
+    name: Line
+    phone: Phone | None = None
+    car: LocalText | None = None
+    plate: str | None = None
 
 
 class Arrival(Strict):
     at: LocalDateTime
     by: Transport = "flight"
     number: str | None = None
-    place: str | None = None
+    place: LocalText | None = None
     pickup: bool = False
+    meet: LocalText | None = Field(default=None, description="Where the driver waits.")
+    driver: Driver | None = None
+    budget: Budget | None = Field(
+        default=None, description="What this transfer costs, policy currency (added field).")
 
 
 class Departure(Strict):
     at: LocalDateTime
     by: Transport = "flight"
     number: str | None = None
-    place: str | None = None
+    place: LocalText | None = None
     send_off: bool = False
+    meet: LocalText | None = Field(default=None, description="Where the car collects them.")
+    driver: Driver | None = None
+    leave: TimeOfDay | None = Field(
+        default=None, description="When the car leaves for the airport or station, on the "
+        "departure day (added field).")
+    international: bool | None = Field(
+        default=None, description="An international flight (added field; default: the "
+        "client's country is not the policy's).")
+    budget: Budget | None = Field(
+        default=None, description="What this transfer costs, policy currency (added field).")
 
 
 class Hotel(Strict):
-    name: Line
+    name: RequiredText
     check_in: VisitDate | None = None
     check_out: VisitDate | None = None
     paid_by: Payer = "guest"
+    phone: Phone | None = None
+    address: LocalText | None = None
+    rate: Budget | None = Field(
+        default=None, description="Price per room per night, policy currency (added field).")
+    rooms: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Rooms booked (added field; default one per visitor).")
 
 
 class Visitor(Strict):
     name: Line
-    title: str | None = None
+    name_zh: Line | None = Field(default=None, description="The name in Chinese characters.")
+    title: LocalText | None = None
     principal: bool = False
     languages: listify(Language) = Field(default_factory=list)  # type: ignore[valid-type]
     diet: listify(DietWord) = Field(default_factory=list)  # type: ignore[valid-type]
-    notes: str | None = None
+    ramadan: bool = Field(default=False, description="Keeps the Ramadan fast (added field).")
+    notes: LocalText | None = None
+    phone: _refuse_private("phone number") = None  # type: ignore[valid-type]
+    mobile: _refuse_private("phone number") = None  # type: ignore[valid-type]
+    email: _refuse_private("e-mail address") = None  # type: ignore[valid-type]
+    passport: _refuse_private("passport number") = None  # type: ignore[valid-type]
 
 
 class Host(Strict):
     name: Line
-    role: str | None = None
+    name_en: Line | None = Field(default=None,
+                                 description="The name in Latin letters (default: pinyin).")
+    role: LocalText | None = None
     dept: DeptKey
+    phone: Phone | None = Field(default=None, description="A company phone.")
     languages: listify(Language) = Field(  # type: ignore[valid-type]
         default_factory=list,
         description="Languages this host speaks besides Chinese (optional; added field).")
+    interpreter: bool = Field(default=False,
+                              description="Interprets for the languages listed.")
 
 
 class Item(Strict):
     at: TimeOfDay
     to: TimeOfDay | None = None
-    what: Line
-    where: str | None = None
+    what: RequiredText
+    where: LocalText | None = None
     meal: Meal | None = None
     budget: Budget | None = Field(
         default=None, description="Total budget for the meal, policy currency.")
     tour: Tour | None = None
     with_: listify(str) = Field(default_factory=list, alias="with")  # type: ignore[valid-type]
-    notes: str | None = Field(default=None, description="Markdown (added field).")
+    notes: LocalText | None = Field(default=None, description="Markdown (added field).")
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
 
 class ChecklistItem(Strict):
-    task: Line
+    task: RequiredText
     owner: DeptKey
     due: Due
     done: bool = False
 
 
+CheckId = Annotated[str, _vocabulary("checks", "a check of the reception policy",
+                                     "use a check id from the packet's warnings: {allowed}")]
+
+
+class Approval(Strict):
+    """A warning that was accepted, by whom and when (second edition)."""
+
+    check: CheckId
+    item: ItemRef | None = Field(default=None, description="The schedule item, when the "
+                                 "warning names one.")
+    by: Line
+    on: VisitDate
+    note: LocalText | None = None
+
+
 class Visit(Strict):
     """One visit file."""
 
-    title: Line | None = None
+    title: RequiredText | None = None
     client: Client
-    purpose: Line
+    purpose: RequiredText
     tier: TierKey
     owner: str
     timezone: TimeZone | None = None
@@ -374,21 +480,21 @@ class Visit(Strict):
     visitors: list[Visitor] = Field(min_length=1)
     hosts: list[Host] = Field(min_length=1)
     schedule: dict[VisitDate, list[Item]] = Field(default_factory=dict)
-    gifts: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+    gifts: listify(RequiredText) = Field(default_factory=list)  # type: ignore[valid-type]
     checklist: list[ChecklistItem] = Field(default_factory=list)
     done: listify(TaskId) = Field(  # type: ignore[valid-type]
         default_factory=list,
         description="Ids of policy tasks already done (added field; ticks the packet).")
-    notes: str | None = Field(default=None, description="Markdown.")
+    approvals: list[Approval] = Field(default_factory=list)
+    notes: LocalText | None = Field(default=None, description="Markdown.")
     confidential: bool = False
-
-    @property
-    def display_title(self) -> str:
-        return self.title or f"{self.client.company} visit"
 
     @property
     def principal(self) -> Visitor | None:
         return next((v for v in self.visitors if v.principal), None)
+
+    def host(self, name: str) -> Host | None:
+        return next((h for h in self.hosts if h.name == name), None)
 
     def items(self) -> list[tuple[dt.date, int, Item]]:
         """Schedule items in time order, with their day and index in the file."""
