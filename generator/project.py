@@ -18,7 +18,7 @@ from .i18n import Catalogue, CatalogueError, load_catalogue
 from .load import Loaded, folder_problems, load_policy, load_visit, visit_files, visit_zone
 from .models import Policy, Visit
 from .models.common import LANGUAGES
-from .problems import Problem, ProblemSink, Severity, display_path
+from .problems import ApprovedProblem, Problem, ProblemSink, Severity, display_path
 from .site_checks import clash_problems, marker_problems, owners_problems, policy_link_problems
 
 
@@ -73,6 +73,12 @@ class Result:
     # modification time of each visit file when it was checked.
     base_problems: list[Problem] = field(default_factory=list)
     stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # The warnings each visit file approved (its approvals), not counted among the problems.
+    approved_by_file: dict[Path, list[ApprovedProblem]] = field(default_factory=dict)
+
+    @property
+    def approved(self) -> list[ApprovedProblem]:
+        return [a for found in self.approved_by_file.values() for a in found]
 
     @property
     def errors(self) -> list[Problem]:
@@ -95,7 +101,10 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
                  history: dict[str, History] | bool | None = True) -> Result:
     """Load and validate the policy, the country notes and the visit files.
 
-    *files* defaults to every file in ``visits/``. *history* maps file names to when they were
+    *files* defaults to every file in ``visits/``, and then the handbook's own inputs (country
+    notes, ``docs/owners.yml``, policy markers and links) are checked too; given *files*, only
+    the policy and those files are (what a sales person checking a visit file can fix).
+    *history* maps file names to when they were
     first added and last changed (``True``: ask git; ``False`` or ``None``: unknown, so no
     lead-time check and no "last updated" date).
     """
@@ -113,13 +122,14 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
                                        str(error), "give every message both zh and en"))
     if policy.model is None:
         return result
-    for lang in LANGUAGES:
-        notes = load_notes(paths.docs / lang, paths.root, list(policy.model.diets))
-        result.notes[lang] = notes
-        result.problems.extend(notes.problems)
-    result.problems.extend(owners_problems(paths.root, policy.model))
-    result.problems.extend(marker_problems(paths.docs, paths.root))
-    result.problems.extend(policy_link_problems(policy, paths.docs))
+    if files is None:  # the whole project: the handbook's own inputs too
+        for lang in LANGUAGES:
+            notes = load_notes(paths.docs / lang, paths.root, list(policy.model.diets))
+            result.notes[lang] = notes
+            result.problems.extend(notes.problems)
+        result.problems.extend(owners_problems(paths.root, policy.model))
+        result.problems.extend(marker_problems(paths.docs, paths.root))
+        result.problems.extend(policy_link_problems(policy, paths.docs))
     known = (file_history(paths.visits) if paths.visits.is_dir() else None) \
         if history is True else (history or None)
     result.history = known
@@ -148,6 +158,8 @@ def update_project(previous: Result) -> tuple[Result, set[str]]:
     reuse = {v.path: v for v in previous.visits if previous.stats.get(v.path) == _stat(v.path)}
     facts = {f.stem: f for f in previous.facts}
     _load_visits(result, targets, paths.visits, reuse, facts)
+    result.approved_by_file.update((path, previous.approved_by_file[path]) for path in reuse
+                                   if path in previous.approved_by_file)
     changed = {path.stem for path in targets if path not in reuse}
     changed |= {path.stem for path in previous.stats} - {path.stem for path in targets}
     return result, changed
@@ -199,9 +211,22 @@ def _check_visit_file(path: Path, policy: Policy, root: Path, added: dict[str, d
         for finding in facts.findings:
             finding_problem(finding, policy, sink)
         loaded.problems.extend(sink.problems)
+        result.approved_by_file[path] = approved_problems(facts, policy, sink)
         if loaded.ok:
             result.facts.append(facts)
     return loaded
+
+
+def approved_problems(facts: Facts, policy: Policy, sink: ProblemSink) -> list[ApprovedProblem]:
+    """The warnings *facts* approved, placed in the file as ``handbook check`` would print
+    them (*sink* is the file's), with who approved each and when."""
+    found = ProblemSink(sink.file, sink.source)
+    for approved in facts.approved:
+        finding_problem(approved.finding, policy, found)
+    return [ApprovedProblem(problem, a.approval.by, a.approval.on.isoformat(),
+                            f"approvals[{a.index}]",
+                            a.approval.note("en") if a.approval.note else "")
+            for problem, a in zip(found.problems, facts.approved, strict=True)]
 
 
 def internal_error(name: str, error: BaseException) -> Problem:
