@@ -2,6 +2,14 @@
 
 Tasks are data (``tasks:`` in the policy). Each applies when its condition holds; a task due
 relative to a schedule ``item`` is created once per item that its tour/meal condition selects.
+
+Working days (the policy's ``working_days``, :mod:`.workdays`): a task due a number of days
+from its anchor (``arrival -5d``, ``item -2d``, a visit file's ``due: -2d``) that falls on a day
+off moves to the working day before, at the same time of day, or to the one after for a task
+whose ``on_day_off`` is ``later``; it never moves past its anchor (a task due after the
+departure stays after it). Hours and minutes from an anchor (``item -1h``, ``arrival -30min``)
+and dates written in the visit file are kept as they are. The entry keeps the time it moved
+from (``moved_from``).
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ from enum import StrEnum
 
 from .models import Policy, Visit
 from .models.common import Text
-from .models.policy import Condition, DueSpec, Task
+from .models.local import Local
+from .models.policy import Condition, DayOff, DueSpec, Task
 from .models.visit import Item
+from .workdays import Workdays
 
 
 class Phase(StrEnum):
@@ -27,7 +37,7 @@ class Entry:
     """One line of a packet's checklist."""
 
     key: str            # task id, or "checklist[N]" for the file's own items
-    text: Text | str    # bilingual for policy tasks, as written for the file's own items
+    text: Text | Local  # the policy's task, or the file's own item (one or two languages)
     owner: str          # department key
     due: dt.datetime    # local time of the visit
     phase: Phase
@@ -36,12 +46,14 @@ class Entry:
     item: Item | None = None
     item_day: dt.date | None = None
     manual: bool = False
+    moved_from: dt.datetime | None = None  # the due time before it left a day off
+
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.due.date() < today
 
     def label(self, lang: str) -> str:
-        return self.text(lang) if isinstance(self.text, Text) else self.text
+        return self.text(lang)
 
 
 ScheduleItems = list[tuple[dt.date, int, Item]]  # Visit.items(): day, index in the file, item
@@ -104,6 +116,22 @@ def due_at(spec: DueSpec, anchor: dt.datetime, workday_end: dt.time) -> dt.datet
     return anchor + delta
 
 
+def working_due(due: dt.datetime, anchor: dt.datetime, amount: int, days: Workdays,
+                on_day_off: DayOff = "earlier") -> dt.datetime:
+    """*due* (``amount`` days from *anchor*), moved off a day off: to the working day before
+    (``earlier``) or after (``later``), same time of day, never past the anchor's side."""
+    if amount == 0 or days.is_working_day(due.date()):
+        return due
+    earlier = dt.datetime.combine(days.previous_working_day(due.date()), due.time())
+    later = dt.datetime.combine(days.next_working_day(due.date()), due.time())
+    moved = earlier if on_day_off == "earlier" else later
+    if amount > 0 and moved < anchor:  # a task after its anchor stays after it
+        moved = later
+    elif amount < 0 and moved > anchor:  # and one before it stays before it
+        moved = earlier
+    return moved
+
+
 def phase_of(when: dt.datetime, visit: Visit) -> Phase:
     if when < visit.arrival.at:
         return Phase.BEFORE
@@ -112,9 +140,21 @@ def phase_of(when: dt.datetime, visit: Visit) -> Phase:
     return Phase.AFTER
 
 
+def _due(task: Task, anchor: dt.datetime, policy: Policy,
+         days: Workdays) -> tuple[dt.datetime, dt.datetime | None]:
+    """When *task* is due from *anchor*, and the time it was moved from (None: not moved)."""
+    due = due_at(task.due, anchor, policy.workday_end)
+    if task.due.unit != "d":
+        return due, None
+    moved = working_due(due, anchor, task.due.amount, days, task.on_day_off)
+    return moved, (due if moved != due else None)
+
+
 def _task_entries(task: Task, visit: Visit, policy: Policy,
-                  items: ScheduleItems | None = None) -> list[Entry]:
+                  items: ScheduleItems | None = None,
+                  days: Workdays | None = None) -> list[Entry]:
     done = task.id in visit.done
+    days = days or Workdays(policy.working_days)
     if task.due.anchor in ("item", "item-end"):
         if not _applies(visit, task.when, True, items):
             return []
@@ -125,29 +165,44 @@ def _task_entries(task: Task, visit: Visit, policy: Policy,
             start = dt.datetime.combine(day, item.at)
             end = dt.datetime.combine(day, item.to) if item.to else start
             anchor = start if task.due.anchor == "item" else end
-            due = due_at(task.due, anchor, policy.workday_end)
+            due, moved_from = _due(task, anchor, policy, days)
             entries.append(Entry(task.id, task.text, task.owner, due, phase_of(due, visit),
-                                 done, task.link, item, day))
+                                 done, task.link, item, day, moved_from=moved_from))
         return entries
     if not _applies(visit, task.when, False, items):
         return []
     anchor = visit.arrival.at if task.due.anchor == "arrival" else visit.departure.at
-    due = due_at(task.due, anchor, policy.workday_end)
-    return [Entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link)]
+    due, moved_from = _due(task, anchor, policy, days)
+    return [Entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link,
+                  moved_from=moved_from)]
 
 
 def manual_due(due: dt.date | int, visit: Visit, policy: Policy) -> dt.datetime:
-    day = due if isinstance(due, dt.date) else visit.arrival.at.date() + dt.timedelta(days=due)
-    return dt.datetime.combine(day, policy.workday_end)
+    """A visit file's own ``due``: a date as written, or days from the arrival day (moved off a
+    day off like a policy task's), at the policy's ``workday_end``."""
+    return _manual_due(due, visit, policy, Workdays(policy.working_days))[0]
+
+
+def _manual_due(due: dt.date | int, visit: Visit, policy: Policy,
+                days: Workdays) -> tuple[dt.datetime, dt.datetime | None]:
+    if isinstance(due, dt.date):
+        return dt.datetime.combine(due, policy.workday_end), None
+    when = dt.datetime.combine(visit.arrival.at.date() + dt.timedelta(days=due),
+                               policy.workday_end)
+    moved = working_due(when, visit.arrival.at, due, days)
+    return moved, (when if moved != when else None)
 
 
 def build_checklist(visit: Visit, policy: Policy) -> list[Entry]:
     """Policy tasks and the file's own checklist items, in due order."""
     items = visit.items()  # sorted once, not once per task
-    entries = [e for task in policy.tasks for e in _task_entries(task, visit, policy, items)]
+    days = Workdays(policy.working_days)
+    entries = [e for task in policy.tasks
+               for e in _task_entries(task, visit, policy, items, days)]
     for index, item in enumerate(visit.checklist):
-        due = manual_due(item.due, visit, policy)
+        due, moved_from = _manual_due(item.due, visit, policy, days)
         entries.append(Entry(f"checklist[{index}]", item.task, item.owner, due,
-                             phase_of(due, visit), item.done, manual=True))
+                             phase_of(due, visit), item.done, manual=True,
+                             moved_from=moved_from))
     order = {Phase.BEFORE: 0, Phase.DURING: 1, Phase.AFTER: 2}
     return sorted(entries, key=lambda e: (order[e.phase], e.due, e.key))

@@ -12,17 +12,18 @@ import re
 from collections.abc import Callable
 
 from . import escape
+from .budget import money
 from .i18n import Catalogue, country_name
 from .models import Policy
-from .models.policy import Condition, Task
-from .models.vocabulary import default_catalogue
+from .models.policy import Cap, Caps, Condition, Task
+from .models.vocabulary import MEALS, default_catalogue
 
 MARKER = re.compile(r"^<!--\s*policy:\s*([a-z-]+)\s*-->\s*$", re.MULTILINE)
 
 # Column heads of each table: catalogue keys (theme/messages.yml), in column order.
 _HEAD = {
     "tiers": ("table_tiers_tier", "table_tiers_for", "table_tiers_received_by",
-              "table_tiers_must_attend", "table_tiers_meal_cap", "table_tiers_hotel_paid_by",
+              "table_tiers_must_attend", "table_tiers_caps", "table_tiers_hotel_paid_by",
               "table_tiers_car", "table_tiers_gifts"),
     "escorts": ("table_escorts_guests", "table_escorts_escorts"),
     "vocabulary": ("table_vocabulary_field", "table_vocabulary_words",
@@ -50,6 +51,50 @@ def _head(name: str, lang: str, catalogue: Catalogue) -> list[str]:
     return [catalogue.t(lang, key) for key in _HEAD[name]]
 
 
+def describe_cap(cap: Cap | None, lang: str, currency: str, catalogue: Catalogue) -> str:
+    """One cap in words: "500 CNY per person", "1,000 CNY for up to 2 guests, +100 CNY per
+    extra guest", "actual cost (approved beforehand)", "no cap"."""
+    if cap is None:
+        return catalogue.t(lang, "cap_none")
+    if cap.actual or cap.amount is None:
+        return catalogue.t(lang, "cap_actual")
+    amount = money(cap.amount, currency)
+    if cap.per == "party":
+        if cap.extra_guest:
+            return catalogue.t(lang, "cap_party_extra", amount=amount, base=cap.base_guests,
+                               extra=money(cap.extra_guest, currency))
+        return catalogue.t(lang, "cap_party", amount=amount, base=cap.base_guests)
+    return catalogue.t(lang, f"cap_{cap.per}", amount=amount)
+
+
+def describe_caps(caps: Caps, lang: str, currency: str, catalogue: Catalogue) -> str:
+    """A tier's caps in one cell: the meals (grouped where they share a cap), then hotel,
+    transport and entertainment where the tier sets them."""
+    sep = catalogue.t(lang, "table_list_sep")
+    groups: list[tuple[list[str], Cap | None]] = []
+    own = [meal for meal in MEALS if meal in caps.meals]
+    for meal in own:
+        for names, cap in groups:
+            if cap == caps.meals[meal]:
+                names.append(catalogue.t(lang, f"meal_{meal}"))
+                break
+        else:
+            groups.append(([catalogue.t(lang, f"meal_{meal}")], caps.meals[meal]))
+    if "all" in caps.meals or len(own) < len(MEALS):  # the meals without a cap of their own
+        rest = "table_caps_other_meals" if own else "table_caps_meals_all"
+        groups.append(([catalogue.t(lang, rest)], caps.meals.get("all")))
+    lines = [catalogue.t(lang, "table_caps_meals", meals=sep.join(names),
+                         cap=describe_cap(cap, lang, currency, catalogue))
+             for names, cap in groups]
+    for kind in ("hotel", "transport", "entertainment"):
+        cap = getattr(caps, kind)
+        if cap is not None:
+            lines.append(catalogue.t(lang, f"table_caps_{kind}",
+                                     cap=describe_cap(cap, lang, currency, catalogue)))
+    return catalogue.t(lang, "table_caps_sep").join(line[:1].upper() + line[1:]
+                                                     for line in lines)
+
+
 def tiers_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -> str:
     catalogue = catalogue or default_catalogue()
     sep = catalogue.t(lang, "table_list_sep")
@@ -62,7 +107,7 @@ def tiers_table(policy: Policy, lang: str, catalogue: Catalogue | None = None) -
             escape.inline(tier.guests(lang)),
             escape.inline(tier.received_by(lang)),
             escape.inline(depts),
-            f"{tier.meal_cap} {escape.inline(policy.currency)}",
+            escape.inline(describe_caps(tier.caps, lang, policy.currency, catalogue)),
             catalogue.t(lang, f"table_tiers_payer_{tier.hotel_paid_by}"),
             escape.inline(tier.car(lang)),
             escape.inline(tier.gifts(lang)),
@@ -81,7 +126,10 @@ def escorts_table(policy: Policy, lang: str, catalogue: Catalogue | None = None)
             guests = catalogue.t(lang, "table_escorts_one", n=lower)
         else:
             guests = catalogue.t(lang, "table_escorts_range", lower=lower, upper=rule.up_to)
-        rows.append([guests, str(rule.escorts)])
+        # The open-ended line is a floor ("3 or more" above 10 guests, seed 002 篇六).
+        escorts = catalogue.t(lang, "table_escorts_at_least", n=rule.escorts) \
+            if rule.up_to is None else str(rule.escorts)
+        rows.append([guests, escorts])
         lower = (rule.up_to or lower) + 1
     return _table(_head("escorts", lang, catalogue), rows)
 

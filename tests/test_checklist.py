@@ -87,7 +87,7 @@ def test_item_tasks_are_created_per_matching_item(policy: Policy, tmp_path: Path
     second = {**SHOWROOM, "at": "16:00", "to": "17:00"}
     visit = visit_from(visit_with(items=[SHOWROOM, LINE, second]), policy, tmp_path)
     entries = build_checklist(visit, custom)
-    assert [(e.due.time(), e.item.what if e.item else None) for e in entries] == [
+    assert [(e.due.time(), e.item.what("en") if e.item else None) for e in entries] == [
         (dt.time(13, 57), "Showroom"), (dt.time(15, 57), "Showroom")]
 
 
