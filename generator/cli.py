@@ -45,15 +45,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = find_root()
     files = [Path(p) for p in args.paths] if args.paths else None
     missing = [p for p in files or [] if not p.exists()]
+    policy = Path(args.policy).resolve() if args.policy else None
+    if policy is not None and not policy.is_file():
+        missing.append(Path(args.policy))
     if missing:
         for path in missing:
             print(f"{path}: no such file or folder", file=sys.stderr)
         return 2
-    result = load_project(Paths(root), today=args.today, files=files)
+    paths = Paths(root) if policy is None else Paths(root, policy=policy)
+    result = load_project(paths, today=args.today, files=files)
     if args.format == "json":
-        print(format_json(result.problems, result.checked))
+        print(format_json(result.problems, result.checked, result.approved))
     else:
-        print(format_report(result.problems, result.checked))
+        print(format_report(result.problems, result.checked, result.approved))
     return 1 if result.errors else 0
 
 
@@ -319,6 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="visit files or folders (default: visits/)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--today", type=_today, help="the date to check against (YYYY-MM-DD)")
+    check.add_argument("--policy", metavar="FILE",
+                       help="validate this policy file and check the visits against it "
+                            "(default: policy/reception.yml), e.g. one of "
+                            "policy/alternatives/")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="build both languages into site/ (strict)")

@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .approvals import Approved, apply_approvals
+from .budget import BudgetSummary, budget_summary
 from .checklist import Entry, build_checklist
 from .checks import Context, Finding, run_checks
 from .models import Policy, Visit
@@ -47,8 +49,10 @@ class Facts:
     days: list[ScheduleDay] = field(default_factory=list)
     diet: DietSummary | None = None
     checklist: list[Entry] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # open: not approved
+    approved: list[Approved] = field(default_factory=list)  # warnings the visit approved
     added: dt.date | None = None
+    budget: BudgetSummary | None = None  # spending against the tier's caps (budget.py)
 
     @property
     def length_days(self) -> int:
@@ -81,7 +85,8 @@ def meal_diets(visit: Visit, policy: Policy) -> list[tuple[str, int]]:
 def derive(visit: Visit, stem: str, policy: Policy, *, added: dt.date | None = None) -> Facts:
     """Compute a visit's schedule, diet summary, checklist and rule findings."""
     checklist = build_checklist(visit, policy)
-    findings = run_checks(Context(visit, policy, checklist, added))
+    findings, approved = apply_approvals(
+        visit, policy, run_checks(Context(visit, policy, checklist, added)))
     return Facts(
         visit=visit,
         stem=stem,
@@ -91,5 +96,7 @@ def derive(visit: Visit, stem: str, policy: Policy, *, added: dt.date | None = N
         diet=diet_summary(visit),
         checklist=checklist,
         findings=findings,
+        approved=approved,
         added=added,
+        budget=budget_summary(visit, policy),
     )

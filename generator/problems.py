@@ -56,6 +56,23 @@ class Problem:
         return data
 
 
+@dataclass(frozen=True)
+class ApprovedProblem:
+    """A warning that the visit file approved (``approvals``): not counted as a warning, but
+    listed with who approved it and when, so tools can show it."""
+
+    problem: Problem
+    by: str
+    on: str  # YYYY-MM-DD
+    approval: str  # the approval's field, e.g. approvals[0]
+    note: str = ""  # the approval's note, in English when it has English
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.problem.as_dict(), "approved_by": printable(self.by),
+                "approved_on": self.on, "approval": self.approval,
+                "approval_note": printable(self.note)}
+
+
 def printable(text: str) -> str:
     """*text* with control characters (and lone surrogates) written as ``\\xNN``/``\\uNNNN``."""
     if text.isprintable():
@@ -125,30 +142,40 @@ class ProblemSink:
         ))
 
 
+def _order(p: Problem) -> tuple[str, int, int, str, str]:
+    return (p.file, p.line, p.column, p.field, p.message)
+
+
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field, p.message))
+    return sorted(problems, key=_order)
 
 
 def count(problems: Sequence[Problem], severity: Severity) -> int:
     return sum(1 for p in problems if p.severity is severity)
 
 
-def format_report(problems: Sequence[Problem], checked: int) -> str:
-    """The human report: problems grouped by file, then a one-line summary."""
+def format_report(problems: Sequence[Problem], checked: int,
+                  approved: Sequence[ApprovedProblem] = ()) -> str:
+    """The human report: problems grouped by file, then a one-line summary (which counts the
+    approved warnings apart, when there are any)."""
     lines = [p.format() for p in sort_problems(problems)]
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)
     noun = "file" if checked == 1 else "files"
-    lines.append(f"checked {checked} {noun}: {errors} error(s), {warnings} warning(s)")
+    extra = f", {len(approved)} approved" if approved else ""
+    lines.append(f"checked {checked} {noun}: {errors} error(s), {warnings} warning(s){extra}")
     return "\n".join(lines)
 
 
-def format_json(problems: Sequence[Problem], checked: int) -> str:
+def format_json(problems: Sequence[Problem], checked: int,
+                approved: Sequence[ApprovedProblem] = ()) -> str:
+    """The report for tools; ``approved`` lists the approved warnings with by and on."""
     return json.dumps({
         "checked": checked,
         "errors": count(problems, Severity.ERROR),
         "warnings": count(problems, Severity.WARNING),
         "problems": [p.as_dict() for p in sort_problems(problems)],
+        "approved": [a.as_dict() for a in sorted(approved, key=lambda a: _order(a.problem))],
     }, ensure_ascii=False, indent=2)
 
 
