@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -75,7 +76,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{target} exists already; choose another --company or --date, or edit it.",
               file=sys.stderr)
         return 1
-    text = (template.replace("{{company}}", args.company)
+    # The template writes the company inside double quotes: escaped as YAML (and JSON) escape
+    # there, so a name with " or \ stays one string.
+    quoted = json.dumps(args.company, ensure_ascii=False)[1:-1]
+    text = (template.replace("{{company}}", quoted)
             .replace("{{arrival}}", f"{day}")
             .replace("{{departure}}", f"{day + dt.timedelta(days=2)}"))
     target.parent.mkdir(parents=True, exist_ok=True)

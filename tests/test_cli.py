@@ -36,11 +36,12 @@ def test_check_fixtures_passes_with_warnings(project: Path) -> None:
     assert result.returncode == 0, result.stdout
     warnings = [line for line in result.stdout.splitlines() if ": warning [" in line]
     files = len(fixture_visits()) + 1  # and the policy
-    assert result.stdout.splitlines()[-1] == (
-        f"checked {files} files: 0 error(s), {len(warnings)} warning(s)")
-    # the fixtures hold these on purpose: over-budget meals and a tier without its department
-    assert any("2026-12-14-lumina-it.yml" in w and "warning [meal-budget]" in w
-               for w in warnings)
+    assert result.stdout.splitlines()[-1] == (  # lumina's banquet budget is approved
+        f"checked {files} files: 0 error(s), {len(warnings)} warning(s), 1 approved")
+    # the fixtures hold these on purpose: over-budget meals (lumina's approved, so not a
+    # warning), and a tier without its department
+    assert not any("2026-12-14-lumina-it.yml" in w and "warning [meal-budget]" in w
+                   for w in warnings)
     assert any("2027-01-12-oasis-ae.yml" in w and "warning [meal-budget]" in w
                for w in warnings)
     assert any("2027-02-03-southern-cross-au.yml" in w and "warning [tier-attendance]" in w
@@ -106,7 +107,7 @@ def test_new_writes_a_template_that_check_explains(tmp_path: Path) -> None:
     assert created.is_file()
     text = created.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
-    assert "company: Anatolia Tekstil A.Ş." in text
+    assert 'company: "Anatolia Tekstil A.Ş."' in text
     check = handbook("check", str(created), cwd=project)
     assert check.returncode == 1
     assert "client.country: still says TODO." in check.stdout

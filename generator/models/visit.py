@@ -341,73 +341,102 @@ def _item_ref(value: Any) -> str:
 
 
 class Client(Strict):
-    company: Line
-    country: Country
-    relationship: Relationship = "customer"
-    background: LocalText | None = Field(default=None, description="Markdown.")
+    company: Line = Field(description="The client's company name.")
+    country: Country = Field(description="The client's country, a two-letter ISO 3166 code "
+                             "(DE, US, TR); the packet adds that country's tips.")
+    relationship: Relationship = Field(
+        default="customer", description="What the client is to us: dealer-unsigned may not "
+        "tour the production line; government suggests the top tier.")
+    background: LocalText | None = Field(
+        default=None, description="Who they are and our history with them; Markdown.")
 
 
 class Driver(Strict):
     """Who drives the visitors (second edition)."""
 
-    name: Line
-    phone: Phone | None = None
-    car: LocalText | None = None
-    plate: str | None = None
+    name: Line = Field(description="The driver's name.")
+    phone: Phone | None = Field(default=None, description="The driver's work phone, in quotes.")
+    car: LocalText | None = Field(default=None, description="The car, e.g. Buick GL8 van.")
+    plate: str | None = Field(default=None, description="The number plate.")
 
 
 class Arrival(Strict):
-    at: LocalDateTime
-    by: Transport = "flight"
-    number: str | None = None
-    place: LocalText | None = None
-    pickup: bool = False
-    meet: LocalText | None = Field(default=None, description="Where the driver waits.")
-    driver: Driver | None = None
+    at: LocalDateTime = Field(description="When they land or their train arrives: local date "
+                              "and time in the visit's time zone.")
+    by: Transport = Field(default="flight", description="flight, train, car or other.")
+    number: str | None = Field(default=None, description="Flight or train number, e.g. LH728.")
+    place: LocalText | None = Field(default=None,
+                                    description="Airport terminal or station.")
+    pickup: bool = Field(default=False, description="true: we collect them (the packet adds "
+                         "the driver's tasks).")
+    meet: LocalText | None = Field(default=None, description="Where the driver waits for "
+                                   "them, e.g. T2 arrivals, exit B; shown in the contacts.")
+    driver: Driver | None = Field(default=None, description="Who drives them: name, phone, "
+                                  "car, plate; shown in the packet's contacts.")
     budget: Budget | None = Field(
-        default=None, description="What this transfer costs, policy currency (added field).")
+        default=None, description="What this transfer costs, in the policy currency; "
+        "compared with the tier's transport cap.")
 
 
 class Departure(Strict):
-    at: LocalDateTime
-    by: Transport = "flight"
-    number: str | None = None
-    place: LocalText | None = None
-    send_off: bool = False
-    meet: LocalText | None = Field(default=None, description="Where the car collects them.")
-    driver: Driver | None = None
+    at: LocalDateTime = Field(description="When the flight or train leaves: local date and "
+                              "time, after the arrival.")
+    by: Transport = Field(default="flight", description="flight, train, car or other.")
+    number: str | None = Field(default=None, description="Flight or train number, e.g. LH729.")
+    place: LocalText | None = Field(default=None,
+                                    description="Airport terminal or station.")
+    send_off: bool = Field(default=False,
+                           description="true: we take them to the airport or station.")
+    meet: LocalText | None = Field(default=None, description="Where the car collects them, "
+                                   "e.g. the hotel lobby; shown in the contacts.")
+    driver: Driver | None = Field(default=None, description="Who drives them: name, phone, "
+                                  "car, plate; shown in the packet's contacts.")
     leave: TimeOfDay | None = Field(
-        default=None, description="When the car leaves for the airport or station, on the "
-        "departure day (added field).")
+        default=None, description="When the car leaves for the airport or station, HH:MM on "
+        "the departure day; compared with the flight or train time.")
     international: bool | None = Field(
-        default=None, description="An international flight (added field; default: the "
-        "client's country is not the policy's).")
+        default=None, description="true for an international flight, which needs an earlier "
+        "start; default: true when the client's country is not the policy's (China).")
     budget: Budget | None = Field(
-        default=None, description="What this transfer costs, policy currency (added field).")
+        default=None, description="What this transfer costs, in the policy currency; "
+        "compared with the tier's transport cap.")
 
 
 class Hotel(Strict):
-    name: RequiredText
-    check_in: VisitDate | None = None
-    check_out: VisitDate | None = None
-    paid_by: Payer = "guest"
-    phone: Phone | None = None
-    address: LocalText | None = None
+    name: RequiredText = Field(description="The hotel's name.")
+    check_in: VisitDate | None = Field(default=None, description="Check-in date.")
+    check_out: VisitDate | None = Field(default=None,
+                                        description="Check-out date, not before check-in.")
+    paid_by: Payer = Field(default="guest", description="Who pays the rooms: guest or "
+                           "company; the tier says which.")
+    phone: Phone | None = Field(default=None, description="The hotel's phone, in quotes; "
+                                "shown in the packet's contacts.")
+    address: LocalText | None = Field(default=None, description="The hotel's address; shown "
+                                      "in the packet's contacts.")
     rate: Budget | None = Field(
-        default=None, description="Price per room per night, policy currency (added field).")
+        default=None, description="Price per room per night, in the policy currency; a "
+        "company-paid hotel is compared with the tier's hotel cap.")
     rooms: Annotated[int, Field(ge=1)] | None = Field(
-        default=None, description="Rooms booked (added field; default one per visitor).")
+        default=None, description="Rooms booked (default: one per visitor).")
 
 
 class Visitor(Strict):
-    name: Line
-    name_zh: Line | None = Field(default=None, description="The name in Chinese characters.")
-    title: LocalText | None = None
-    principal: bool = False
-    languages: listify(Language) = Field(default_factory=list)  # type: ignore[valid-type]
-    diet: listify(DietWord) = Field(default_factory=list)  # type: ignore[valid-type]
-    ramadan: bool = Field(default=False, description="Keeps the Ramadan fast (added field).")
-    notes: LocalText | None = None
+    name: Line = Field(description="The guest's full name.")
+    name_zh: Line | None = Field(default=None, description="The name in Chinese characters, "
+                                 "shown beside the name in the Chinese packet.")
+    title: LocalText | None = Field(default=None, description="Job title.")
+    principal: bool = Field(default=False,
+                            description="true for the principal guest (at most one).")
+    languages: listify(Language) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Languages the guest speaks, ISO 639-1 codes; "
+        "decide where an interpreter is needed.")
+    diet: listify(DietWord) = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Diet words of the policy; anything else goes in notes.")
+    ramadan: bool = Field(default=False, description="true: keeps the Ramadan fast, so no "
+                          "daytime meals during Ramadan.")
+    notes: LocalText | None = Field(default=None, description="Anything else the hosts "
+                                    "should know about this guest.")
     phone: _refuse_private("phone number") = None  # type: ignore[valid-type]
     mobile: _refuse_private("phone number") = None  # type: ignore[valid-type]
     email: _refuse_private("e-mail address") = None  # type: ignore[valid-type]
@@ -415,39 +444,49 @@ class Visitor(Strict):
 
 
 class Host(Strict):
-    name: Line
-    name_en: Line | None = Field(default=None,
-                                 description="The name in Latin letters (default: pinyin).")
-    role: LocalText | None = None
-    dept: DeptKey
-    phone: Phone | None = Field(default=None, description="A company phone.")
+    name: Line = Field(description="The name as written in owner and with, usually in "
+                       "Chinese characters.")
+    name_en: Line | None = Field(default=None, description="The name for the English packet "
+                                 "(default: name in pinyin, e.g. Li Na).")
+    role: LocalText | None = Field(default=None,
+                                   description="Role in this visit, e.g. Account owner.")
+    dept: DeptKey = Field(description="A department of the policy.")
+    phone: Phone | None = Field(default=None, description="A company phone, in quotes; shown "
+                                "in the packet's contacts.")
     languages: listify(Language) = Field(  # type: ignore[valid-type]
         default_factory=list,
-        description="Languages this host speaks besides Chinese (optional; added field).")
-    interpreter: bool = Field(default=False,
-                              description="Interprets for the languages listed.")
+        description="Languages this host speaks besides Chinese, ISO 639-1 codes.")
+    interpreter: bool = Field(default=False, description="true: interprets for the languages "
+                              "listed at the items that name this host in with.")
 
 
 class Item(Strict):
-    at: TimeOfDay
-    to: TimeOfDay | None = None
-    what: RequiredText
-    where: LocalText | None = None
-    meal: Meal | None = None
+    at: TimeOfDay = Field(description="Start time, HH:MM in quotes.")
+    to: TimeOfDay | None = Field(default=None, description="End time, not before at.")
+    what: RequiredText = Field(description="What happens.")
+    where: LocalText | None = Field(default=None, description="Where it happens.")
+    meal: Meal | None = Field(default=None, description="Makes the item a meal: breakfast, "
+                              "lunch, dinner or banquet.")
     budget: Budget | None = Field(
-        default=None, description="Total budget for the meal, policy currency.")
-    tour: Tour | None = None
-    with_: listify(str) = Field(default_factory=list, alias="with")  # type: ignore[valid-type]
-    notes: LocalText | None = Field(default=None, description="Markdown (added field).")
+        default=None, description="Total budget for the meal or activity, in the policy "
+        "currency; compared with the tier's cap.")
+    tour: Tour | None = Field(default=None, description="Makes the item a tour: showroom, "
+                              "office, production-line or sightseeing.")
+    with_: listify(str) = Field(  # type: ignore[valid-type]
+        default_factory=list, alias="with", description="Our people at this item: names of "
+        "hosts. Without it, the owner counts as the one who attends.")
+    notes: LocalText | None = Field(default=None,
+                                    description="Details for this item; Markdown.")
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
 
 class ChecklistItem(Strict):
-    task: RequiredText
-    owner: DeptKey
-    due: Due
-    done: bool = False
+    task: RequiredText = Field(description="The task.")
+    owner: DeptKey = Field(description="The department that does it.")
+    due: Due = Field(description="A date, kept as written, or days from the arrival day "
+                     "(-2d), moved to the working day before when that is a day off.")
+    done: bool = Field(default=False, description="true once it is done.")
 
 
 CheckId = Annotated[str, _vocabulary("checks", "a check of the reception policy",
@@ -457,37 +496,48 @@ CheckId = Annotated[str, _vocabulary("checks", "a check of the reception policy"
 class Approval(Strict):
     """A warning that was accepted, by whom and when (second edition)."""
 
-    check: CheckId
-    item: ItemRef | None = Field(default=None, description="The schedule item, when the "
-                                 "warning names one.")
-    by: Line
-    on: VisitDate
-    note: LocalText | None = None
+    check: CheckId = Field(description="The id of the accepted warning's check, e.g. "
+                           "meal-budget.")
+    item: ItemRef | None = Field(default=None, description="The schedule item the warning "
+                                 "names; without it, every warning of that check.")
+    by: Line = Field(description="Who approved it: a host's name or another person's.")
+    on: VisitDate = Field(description="When it was approved.")
+    note: LocalText | None = Field(default=None,
+                                   description="Why, or where the approval is filed.")
 
 
 class Visit(Strict):
     """One visit file."""
 
-    title: RequiredText | None = None
-    client: Client
-    purpose: RequiredText
-    tier: TierKey
-    owner: str
-    timezone: TimeZone | None = None
-    arrival: Arrival
-    departure: Departure
-    hotel: Hotel | None = None
-    visitors: list[Visitor] = Field(min_length=1)
-    hosts: list[Host] = Field(min_length=1)
-    schedule: dict[VisitDate, list[Item]] = Field(default_factory=dict)
-    gifts: listify(RequiredText) = Field(default_factory=list)  # type: ignore[valid-type]
-    checklist: list[ChecklistItem] = Field(default_factory=list)
+    title: RequiredText | None = Field(default=None, description="Short title of the packet; "
+                                       "default: the company name and \"visit\".")
+    client: Client = Field(description="The client company.")
+    purpose: RequiredText = Field(description="One sentence: why they come.")
+    tier: TierKey = Field(description="A tier of the reception policy.")
+    owner: str = Field(description="Our account owner: the name of one of the hosts.")
+    timezone: TimeZone | None = Field(default=None, description="Time zone of the times in "
+                                      "this file (default: the policy's).")
+    arrival: Arrival = Field(description="When and how they arrive.")
+    departure: Departure = Field(description="When and how they leave.")
+    hotel: Hotel | None = Field(default=None, description="The hotel, if one is booked.")
+    visitors: list[Visitor] = Field(min_length=1, description="The guests, at least one.")
+    hosts: list[Host] = Field(min_length=1, description="Our people, at least one.")
+    schedule: dict[VisitDate, list[Item]] = Field(
+        default_factory=dict, description="Each day (YYYY-MM-DD) and its items.")
+    gifts: listify(RequiredText) = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Gifts we give.")
+    checklist: list[ChecklistItem] = Field(
+        default_factory=list, description="Our own tasks, beyond those the policy derives.")
     done: listify(TaskId) = Field(  # type: ignore[valid-type]
         default_factory=list,
-        description="Ids of policy tasks already done (added field; ticks the packet).")
-    approvals: list[Approval] = Field(default_factory=list)
-    notes: LocalText | None = Field(default=None, description="Markdown.")
-    confidential: bool = False
+        description="Ids of the policy's tasks already done; ticks them in the packet.")
+    approvals: list[Approval] = Field(
+        default_factory=list, description="Warnings accepted: which check, which item, who "
+        "approved it and when.")
+    notes: LocalText | None = Field(default=None, description="Markdown, shown in the packet.")
+    confidential: bool = Field(
+        default=False, description="true: the packet stays out of search, the visits "
+        "listing and the combined calendar (the page still opens by its link).")
 
     @property
     def principal(self) -> Visitor | None:
