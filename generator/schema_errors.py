@@ -207,6 +207,8 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
         "phone": 'write digits with the country code, in quotes, e.g. phone: "+86 139 0000 0002"',
         "item_ref": 'name the item by its day and start, in quotes: item: "2026-12-09 12:00"',
     }
+    if kind == "time_hhmm" and name:
+        return error["msg"], f'quote the time: {name}: "14:00"'
     if kind in fixes:
         return error["msg"], fixes[kind]
     if kind in ("bool_type", "bool_parsing"):
@@ -242,8 +244,12 @@ def _describe(error: ErrorDetails, model: type[BaseModel], path: PathKey,
                 "write the amount as a plain number, e.g. budget: 1500")
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "greater_than_equal",
                 "greater_than"):
+        if name == "rooms":
+            return (f"found {_found(value)}, but a whole number of rooms (1 or more) is "
+                    "expected.", "write how many rooms are booked, e.g. rooms: 2")
+        amount = {"rate": "rate: 650"}.get(name, f"{name or 'budget'}: 1500")
         return (f"found {_found(value)}, but a number (0 or more) is expected.",
-                "write the amount as a plain number, e.g. budget: 1500")
+                f"write the amount as a plain number, e.g. {amount}")
     return f"found {_found(value)}: {error['msg']}.", ""
 
 
