@@ -81,7 +81,7 @@ CASES = [
     ("dept-typo", "dept: sales", "dept: sale",
      "visit.yml:17:22: error [schema] hosts[0].dept: found 'sale', which is not a department "
      "of the reception policy. Did you mean 'sales'?",
-     "use one of: sales, admin, factory, management, finance, hr, reception, marketing"),
+     "use one of: sales, admin, factory, management, finance, marketing, hr, reception"),
     ("time-invalid", 'at: "14:00"', 'at: "25:00"',
      "visit.yml:20:12: error [schema] schedule.2026-12-08[0].at: found '25:00', which is not "
      "a time of day. Write HH:MM on the 24-hour clock, in quotes, e.g. \"09:30\" or "
