@@ -124,10 +124,10 @@ MISTAKES: list[tuple[str, dict[str, Any], str]] = [
      f"caps.hotel: found 'true', which is not a cap. | {CAP_FORMS}"),
     ("a negative cap", {"caps": {"transport": -5}},
      "caps.transport.amount: found '-5', but a number (0 or more) is expected. | write the "
-     "amount as a plain number, e.g. budget: 1500"),
+     "amount as a plain number, e.g. amount: 1500"),
     ("a meal_cap that is not a number", {"meal_cap": "lots"},
      "meal_cap: found 'lots', but a number (0 or more) is expected. | write the amount as a "
-     "plain number, e.g. budget: 1500"),
+     "plain number, e.g. meal_cap: 1500"),
 ]
 
 
@@ -369,7 +369,7 @@ def test_check_with_another_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "meal-budget" not in capsys.readouterr().out
     assert cli.main(["check", "--today", "2026-11-23", "--policy", str(other)]) == 0
     out = capsys.readouterr().out
-    assert "warning [meal-budget]" in out and "limit of 200 CNY (2 people × 100 CNY)" in out
+    assert "warning [meal-budget]" in out and "limit of 200 CNY (100 CNY per person × 2)" in out
 
 
 def test_check_with_a_broken_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
