@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from . import staffing
 from .models.common import LANGUAGES, Text
 from .models.local import Local
 from .models.policy import Cap, Tier
@@ -127,8 +128,9 @@ def _tier(visit: Visit, policy: Policy) -> Tier:
 
 
 def escorts(visit: Visit, item: Item) -> int:
-    """Our people at an item: those named in ``with``, or every host when none is named."""
-    return len(item.with_) if item.with_ else len(visit.hosts)
+    """Our people at an item: the hosts in its ``with``, or the owner when none is named (the
+    rule every per-item check uses, :func:`generator.staffing.escorts`)."""
+    return staffing.escorts(visit, item)
 
 
 def meal_limit(visit: Visit, policy: Policy, item: Item,
