@@ -28,6 +28,9 @@ EXAMPLES: dict[str, str] = {
     "client": "client: {company: ACME GmbH, country: DE}",
     "arrival": "arrival: {at: 2026-12-08 09:30}",
     "departure": "departure: {at: 2026-12-10 18:05}",
+    "check": "check: meal-budget",
+    "by": "by: 李娜 (who approved it)",
+    "on": "on: 2026-12-01 (the day it was approved)",
 }
 
 

@@ -144,6 +144,104 @@ CASES = [
     ("timezone-unknown", "owner: 李娜\n", "owner: 李娜\ntimezone: Mars/Base\n",
      "visit.yml:8:11: error [schema] timezone: found 'Mars/Base', which is not a time zone "
      "name.", "use an IANA name such as Asia/Shanghai or Europe/Berlin, or leave it out"),
+    # second edition: text in two languages, contacts, guests' private data, approvals
+    ('text-unknown-language', 'purpose: Audit', 'purpose: {zh: 审核, fr: Audit}',
+     "visit.yml:5:19: error [schema] purpose.fr: unknown field 'fr'.",
+     'rename or remove it; fields allowed here: zh, en'),
+    ('text-empty-map', 'purpose: Audit', 'purpose: {}',
+     'visit.yml:5:10: error [schema] purpose: holds neither zh nor en text.',
+     'write the text under zh: (Chinese) and/or en: (English), or write it directly '
+     'after the colon to show it in both packets'),
+    ('text-list', 'purpose: Audit', 'purpose: [Audit, Prices]',
+     'visit.yml:5:10: error [schema] purpose: found a list, but text is expected.',
+     'write the text after the colon, or a map {zh: …, en: …}'),
+    ('text-blank-language', 'purpose: Audit', "purpose: {zh: Audit, en: ' '}",
+     'visit.yml:5:26: error [schema] purpose.en: holds no visible text (only spaces or'
+     ' invisible characters).',
+     'write the text, or delete the line if the field is optional'),
+    ('text-blank', 'purpose: Audit', "purpose: ' '",
+     'visit.yml:5:10: error [schema] purpose: holds no visible text (only spaces or '
+     'invisible characters).',
+     'write the text, or delete the line if the field is optional'),
+    ('guest-phone',
+     '    languages: [en]\nhosts',
+     "    languages: [en]\n    phone: '+49 170 1234567'\nhosts",
+     "visit.yml:16:12: error [schema] visitors[0].phone: holds the guest's phone "
+     'number. A visit file is read by everyone who can open the handbook, so it holds '
+     "no guest's phone number, e-mail address or passport number.",
+     "delete this line: guests' phone numbers, e-mail addresses and passport details "
+     'are kept in the client file (CRM), where access is controlled; the packet lists '
+     "only our hosts' and drivers' phones"),
+    ('guest-email',
+     '    languages: [en]\nhosts',
+     '    languages: [en]\n    email: hans@example.com\nhosts',
+     "visit.yml:16:12: error [schema] visitors[0].email: holds the guest's e-mail "
+     'address. A visit file is read by everyone who can open the handbook, so it holds'
+     " no guest's phone number, e-mail address or passport number.",
+     "delete this line: guests' phone numbers, e-mail addresses and passport details "
+     'are kept in the client file (CRM), where access is controlled; the packet lists '
+     "only our hosts' and drivers' phones"),
+    ('guest-passport',
+     '    languages: [en]\nhosts',
+     '    languages: [en]\n    passport: C01X00T47\nhosts',
+     "visit.yml:16:15: error [schema] visitors[0].passport: holds the guest's passport"
+     ' number. A visit file is read by everyone who can open the handbook, so it holds'
+     " no guest's phone number, e-mail address or passport number.",
+     "delete this line: guests' phone numbers, e-mail addresses and passport details "
+     'are kept in the client file (CRM), where access is controlled; the packet lists '
+     "only our hosts' and drivers' phones"),
+    ('host-phone',
+     '{name: 李娜, dept: sales, languages: [en]}',
+     '{name: 李娜, dept: sales, languages: [en], phone: call me}',
+     "visit.yml:17:53: error [schema] hosts[0].phone: found 'call me', which is not a "
+     'phone number.',
+     'write digits with the country code, in quotes, e.g. phone: "+86 139 0000 0002"'),
+    ('driver-without-name',
+     '  at: 2026-12-08 09:30\n',
+     "  at: 2026-12-08 09:30\n  driver: {phone: '+86 138 0000 0001'}\n",
+     "visit.yml:10:11: error [schema] arrival.driver.name: required field 'name' is "
+     'missing.',
+     'add it, e.g.  name: Hans Müller'),
+    ('interpreter-not-bool',
+     '{name: 李娜, dept: sales, languages: [en]}',
+     '{name: 李娜, dept: sales, languages: [en], interpreter: sometimes}',
+     "visit.yml:17:59: error [schema] hosts[0].interpreter: found 'sometimes', which "
+     'is not true or false.',
+     'write true or false'),
+    ('leave-not-a-time', '  at: 2026-12-09 18:00\n', "  at: 2026-12-09 18:00\n  leave: '25:00'\n",
+     "visit.yml:12:10: error [schema] departure.leave: found '25:00', which is not a "
+     'time of day. Write HH:MM on the 24-hour clock, in quotes, e.g. "09:30" or '
+     '"14:00".',
+     'quote the time: leave: "14:00"'),
+    ('rooms-zero', 'check_out: 2026-12-09}', 'check_out: 2026-12-09, rooms: 0}',
+     "visit.yml:12:75: error [schema] hotel.rooms: found '0', but a whole number of "
+     'rooms (1 or more) is expected.',
+     'write how many rooms are booked, e.g. rooms: 2'),
+    ('approval-check-typo',
+     'checklist:\n',
+     'approvals:\n  - {check: meal-budgett, by: 王强, on: 2026-12-01}\nchecklist:\n',
+     "visit.yml:22:13: error [schema] approvals[0].check: found 'meal-budgett', which "
+     "is not a check of the reception policy. Did you mean 'meal-budget'?",
+     "use a check id from the packet's warnings: dealer-unsigned-line, "
+     'line-escort-missing, hosts-fewer-than-visitors, tier-attendance, tier-suggested,'
+     ' meal-escorts, escorts-excess, meal-budget, hotel-payer, hotel-risk-country, '
+     'gifts-not-allowed, interpreter-needed, interpreter-unused, meal-diet-note, '
+     'ramadan-daylight-meal, schedule-overlap, schedule-outside-visit, '
+     'pickup-schedule, send-off-late, send-off-schedule, lead-time-missed, '
+     'hotel-budget, transport-budget, entertainment-budget, approval-unmatched, '
+     'approval-of-error'),
+    ('approval-item-not-a-time',
+     'checklist:\n',
+     "approvals:\n  - {check: meal-budget, item: '2026-12-08 25:00', by: 王强, on:"
+     ' 2026-12-01}\nchecklist:\n',
+     "visit.yml:22:32: error [schema] approvals[0].item: found '2026-12-08 25:00', "
+     'which does not name a schedule item.',
+     'name the item by its day and start, in quotes: item: "2026-12-09 12:00"'),
+    ('approval-without-by',
+     'checklist:\n',
+     'approvals:\n  - {check: meal-budget, on: 2026-12-01}\nchecklist:\n',
+     "visit.yml:22:5: error [schema] approvals[0].by: required field 'by' is missing.",
+     'add it, e.g.  by: 李娜 (who approved it)'),
 ]
 
 
