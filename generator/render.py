@@ -32,8 +32,19 @@ from .escape import plain
 from .i18n import Catalogue, country_name, format_date, format_range, language_name
 from .markdown_fields import to_html
 from .models import Policy
+from .models.common import Text
 from .models.local import Local
 from .names import host_name, named
+from .run_sheet import (
+    interpreters,
+    interpreters_on,
+    next_task,
+    open_tasks,
+    route_hosts,
+    tel_href,
+    tour_party,
+)
+from .staffing import attendees
 
 PUNCTUATION = {
     "zh": {"colon": "：", "open": "（", "close": "）", "list": "、", "semi": "；"},
@@ -207,11 +218,14 @@ class Renderer:
         badge = Markup('<small class="packet-untranslated" title="{}">{}</small>').format(
             catalogue.t(lang, "untranslated_title"), catalogue.t(lang, "untranslated_mark"))
 
-        def tr(value: Local | str | None) -> Markup:
+        def tr(value: Local | Text | str | None) -> Markup:
             """Free text of the visit file in this language; the other language's, marked,
-            when it has none (``lang`` set, so it is read and hyphenated as what it is)."""
+            when it has none (``lang`` set, so it is read and hyphenated as what it is). The
+            policy's texts (:class:`Text`, always in both languages) print as they are."""
             if value is None:
                 return Markup("")
+            if isinstance(value, Text):
+                return escape(value(lang))
             if not isinstance(value, Local):
                 return escape(value)
             if not value.untranslated(lang):
@@ -239,6 +253,13 @@ class Renderer:
             policy=self.policy,
             country=lambda code: country_name(code, lang),
             language=lambda code: language_name(code, lang),
+            languages=lambda codes: PUNCTUATION[lang]["list"].join(
+                language_name(code, lang) for code in codes),
+            attendees=attendees,
+            interpreters=interpreters,
+            interpreters_on=interpreters_on,
+            tour_party=tour_party,
+            route_hosts=route_hosts,
             date=lambda d, **kw: format_date(d, lang, catalogue, **kw),
             date_range=lambda a, b: format_range(a, b, lang, catalogue),
             text=lambda bilingual: bilingual(lang),
@@ -250,6 +271,7 @@ class Renderer:
             by_phase=_by_phase,
             markdown=markdown,
             hhmm=lambda v: v.strftime("%H:%M"),
+            tel=tel_href,
         )
         self._envs[lang] = env
         return env
@@ -263,14 +285,23 @@ class Renderer:
             {"message": f.message(policy, lang), "link": policy.checks[f.check].link}
             for f in facts.findings if policy.checks[f.check].severity == "warning"
         ]
+        approved = [
+            {"message": a.finding.message(policy, lang),
+             "link": policy.checks[a.finding.check].link, "by": a.approval.by,
+             "on": a.approval.on, "note": a.approval.note, "path": tuple(a.finding.path)}
+            for a in facts.approved
+        ]
         visit = facts.visit
         title = self.title(facts, lang)
         description = self.description(facts, lang)
         env = self._env(lang)
         outline = Outline()
         context = dict(f=facts, v=visit, title=title, today=today, zone=zone, notes=list(notes),
-                       warnings=warnings, outline=outline, meal_diets=meal_diets(visit, policy),
-                       **site.context())
+                       warnings=warnings, approved=approved,
+                       approved_paths={a["path"] for a in approved},
+                       to_do=open_tasks(facts.checklist, list(policy.departments), today),
+                       next_task=next_task(facts.checklist, today),
+                       outline=outline, meal_diets=meal_diets(visit, policy), **site.context())
         html = env.get_template(PACKET_TEMPLATE).render(context)
         search = env.get_template(SEARCH_TEMPLATE).render(context)
         return RenderedPage(title, description, Markup(html), outline.roots,

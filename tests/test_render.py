@@ -23,6 +23,7 @@ from sitebuild import search_index
 
 from generator.country_notes import Note
 from generator.derive import Facts, derive
+from generator.models.local import Local
 from generator.names import host_name
 from generator.project import Paths, Result, country_tips, listed, load_project
 from generator.render import Heading, RenderedPage, Renderer, Site
@@ -76,7 +77,7 @@ class Variant:
             "gifts": [], "notes": None, "hotel": None, "schedule": {}, "confidential": False,
             "visitors": [v.model_copy(update={"diet": []}) for v in visit.visitors]})
         derived = derive(bare, self.stem, project.policy.model)
-        return dataclasses.replace(derived, checklist=[], findings=[]), []
+        return dataclasses.replace(derived, checklist=[], findings=[], approved=[]), []
 
 
 STEMS = sorted(p.stem for p in FIXTURE_VISITS.glob("*.yml"))
@@ -101,16 +102,31 @@ def _warnings(facts: Facts, project: Result) -> bool:
     return any(checks[f.check].severity == "warning" for f in facts.findings)
 
 
+def _tour_rules(facts: Facts, project: Result) -> bool:
+    """Whether an item of the schedule is a tour the policy has rules for."""
+    assert project.policy.model is not None
+    tours = project.policy.model.tours
+    return any(item.tour in tours for day in facts.days for item in day.items)
+
+
 # (section, what shows it in the page, whether the packet has its data)
 Has = Callable[[Facts, list[Note], Result], bool]
 SECTIONS: list[tuple[str, str, Has]] = [
-    ("summary", 'class="packet-facts"', lambda f, n, p: True),
-    ("at a glance", 'class="admonition info"', lambda f, n, p: True),
+    ("summary", 'class="packet-card packet-card--visit"', lambda f, n, p: True),
+    ("at a glance", 'class="packet-brief"', lambda f, n, p: True),
+    ("contacts", '<h3 id="contacts"', lambda f, n, p: True),
+    ("on each item", '<h3 id="on-each-item"', lambda f, n, p: True),
+    ("to do", '<h3 id="to-do"', lambda f, n, p: True),
+    ("open tasks", 'class="packet-todo__next"',
+     lambda f, n, p: any(not e.done and not e.overdue(TODAY) for e in f.checklist)),
+    ("approved", 'class="admonition success packet-approved"', lambda f, n, p: bool(f.approved)),
     ("confidential", 'class="admonition danger"', lambda f, n, p: f.visit.confidential),
     ("warnings", 'class="admonition warning"', lambda f, n, p: _warnings(f, p)),
     ("background", '<h2 id="background"', lambda f, n, p: bool(f.visit.client.background)),
     ("schedule", '<h2 id="schedule"', lambda f, n, p: True),
     ("schedule days", '<h3 id="day-1"', lambda f, n, p: bool(f.days)),
+    ("tour rules", 'class="packet-tour"', lambda f, n, p: _tour_rules(f, p)),
+    ("budget", '<h2 id="budget"', lambda f, n, p: bool(f.budget and f.budget.lines)),
     ("visitors", '<h2 id="visitors"', lambda f, n, p: bool(f.visit.visitors)),
     ("hosts", '<h2 id="hosts"', lambda f, n, p: bool(f.visit.hosts)),
     ("dietary", '<h2 id="dietary"', lambda f, n, p: True),
@@ -123,8 +139,8 @@ SECTIONS: list[tuple[str, str, Has]] = [
     ("calendar", 'class="md-button"', lambda f, n, p: True),
 ]
 OPTIONAL = [name for name, _, has in SECTIONS
-            if name not in ("summary", "at a glance", "schedule", "visitors", "hosts", "dietary",
-                            "calendar")]
+            if name not in ("summary", "at a glance", "contacts", "on each item", "to do",
+                            "schedule", "visitors", "hosts", "dietary", "calendar")]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -229,8 +245,9 @@ def test_outline_of_a_full_packet(
     (root,) = page.toc
     assert (root.id, root.title) == ("packet", page.title)
     outline = {h.id: [c.id for c in h.children] for h in root.children}
-    assert list(outline) == ["background", "schedule", "visitors", "hosts", "dietary",
-                             "country-tips", "checklist", "gifts", "notes"]
+    assert list(outline) == ["at-a-glance", "background", "schedule", "budget", "visitors",
+                             "hosts", "dietary", "country-tips", "checklist", "gifts", "notes"]
+    assert outline["at-a-glance"] == ["contacts", "on-each-item", "to-do"]
     assert outline["schedule"] == [f"day-{d.number}" for d in facts.days]
     assert outline["country-tips"] == [f"tips-{n}" for n in range(1, len(notes) + 1)]
     phases = {e.phase for e in facts.checklist}
@@ -272,8 +289,11 @@ def test_site_links_come_from_the_site(project: Result, renderer: Renderer) -> N
 MARKER = '<p class="site-override">the site\'s own {name}</p>'
 # (block, what only that block writes)
 BLOCKS = [
-    ("summary.html", ['class="packet-facts"', 'id="background"']),
-    ("schedule.html", ['id="schedule"', 'id="day-1"']),
+    ("summary.html", ['class="packet-brief"', 'id="background"', 'id="contacts"']),
+    ("contacts.html", ['id="contacts"', 'href="tel:']),
+    ("run.html", ['id="on-each-item"', 'id="to-do"']),
+    ("schedule.html", ['id="schedule"', 'id="day-1"', 'class="packet-tour"']),
+    ("budget.html", ['id="budget"']),
     ("people.html", ['id="visitors"', 'id="hosts"']),
     ("diets.html", ['id="dietary"']),
     ("tips.html", ['id="country-tips"']),
@@ -337,8 +357,11 @@ def _packet_text(site: Path, lang: str, stem: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\u200b", "").split())
 
 
-def _searched(*values: Any) -> list[str]:
-    return [" ".join(str(v).split()) for v in values if v]
+def _searched(*values: Any, lang: str | None = None) -> list[str]:
+    """The values as search holds them: white space collapsed; a visit file's free text
+    (:class:`Local`) in *lang*, the language of the index."""
+    return [" ".join(str(v(lang) if lang and isinstance(v, Local) else v).split())
+            for v in values if v]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -350,7 +373,8 @@ def test_search_finds_the_packets_people_places_and_purpose(
     wanted = _searched(visit.client.company, renderer.title(facts, lang), visit.purpose,
                        *(v.name for v in visit.visitors), *(h.name for h in visit.hosts),
                        *(item.where for _d, _n, item in visit.items()),
-                       visit.hotel.name if visit.hotel else None, visit.arrival.place)
+                       visit.hotel.name if visit.hotel else None, visit.arrival.place,
+                       lang=lang)
     assert len(wanted) > 8
     assert [value for value in wanted if value not in text] == []
 
