@@ -42,7 +42,7 @@ def test_packet_on_a_phone(page: Any, base_url: str, tmp_path: Path) -> None:
     data = load_yaml((FIXTURE_VISITS / f"{MAIN}.yml").read_text(encoding="utf-8")).data
     flight = str(data["arrival"]["number"])
     page.goto(base_url + f"visits/{MAIN}/")
-    glance = page.locator(".admonition.info")
+    glance = page.locator(".packet-brief")  # the top block: arrival line with the flight
     assert glance.is_visible()
     assert flight in glance.inner_text()
     box = glance.bounding_box()

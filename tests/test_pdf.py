@@ -65,7 +65,10 @@ def flat(text: str) -> str:
 
 def title(stem: str, lang: str) -> str:
     data = load_yaml((FIXTURE_PROJECT / "visits" / f"{stem}.yml").read_text(encoding="utf-8")).data
-    return str(data.get("title") or f"{data['client']['company']} {CATALOGUE.t(lang, 'visit')}")
+    title = data.get("title")
+    if isinstance(title, dict):  # second edition: the packet's own language, else the other
+        title = title.get(lang) or next(iter(title.values()))
+    return str(title or f"{data['client']['company']} {CATALOGUE.t(lang, 'visit')}")
 
 
 # ---------------------------------------------------------------------------------------------
