@@ -177,7 +177,7 @@ CHECKS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("meal-budget",  # 3 visitors and 1 host at 150 each
      visit_data(items=[{**LUNCH, "budget": 601}], visitors=[*TWO, {"name": "Li"}]),
      visit_data(items=[{**LUNCH, "budget": 600}], visitors=[*TWO, {"name": "Li"}]),
-     "“Lunch” has a budget of 601 CNY, above the tier C limit of 600 CNY (4 people × 150 CNY)."
+     "“Lunch” has a budget of 601 CNY, above the tier C limit of 600 CNY (150 CNY per person × 4)."
      " Lower it, or get the excess approved before the visit."),
     ("hotel-budget",
      visit_data(hotel={**HOTEL, "rate": 701}), visit_data(hotel={**HOTEL, "rate": 700}),

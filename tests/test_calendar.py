@@ -32,6 +32,7 @@ from generator.escape import plain
 from generator.history import file_history
 from generator.load import visit_zone
 from generator.project import Paths, Result, calendars, listed, load_project
+from generator.yamlload import load_yaml
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 23, 9, 41, 7, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -77,7 +78,7 @@ def visits_copy(target: Path, **changes: Any) -> Path:
     shutil.copytree(FIXTURE_VISITS, target)
     for stem, change in changes.items():
         path = target / f"{stem}.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8")).data  # YAML 1.2: "on" is a key
         change(data)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
@@ -173,7 +174,8 @@ def tzids(data: bytes) -> tuple[set[str], set[str]]:
 
 def test_the_build_makes_the_files(files: dict[str, bytes]) -> None:
     stems = [p.stem for p in sorted(FIXTURE_VISITS.glob("*.yml"))]
-    depts = ["sales", "admin", "factory", "management", "finance", "hr", "reception"]
+    depts = ["sales", "admin", "factory", "management", "finance", "marketing", "hr",
+             "reception"]
     assert sorted(files) == sorted([f"{s}.ics" for s in stems] + ["visits.ics"]
                                    + [f"tasks-{d}.ics" for d in depts])
 
@@ -410,8 +412,10 @@ def test_another_day_or_other_words_make_another_item(project: Path, tmp_path: P
                   [f"{MAIN}.ics"])
     assert after["Qualification report and volumes"] != \
         before["Qualification report and volumes"]
-    assert after["Hotel check-in"] != before["Airport pickup and hotel check-in"]
-    kept = set(before) - {"Qualification report and volumes", "Airport pickup and hotel check-in"}
+    # the fixture names this item in both languages: a calendar shows "zh / en"
+    pickup = "接机并入住酒店 / Airport pickup and hotel check-in"
+    assert after["Hotel check-in"] != before[pickup]
+    kept = set(before) - {"Qualification report and volumes", pickup}
     assert {after[s] for s in kept} == {before[s] for s in kept}
 
 
@@ -453,7 +457,7 @@ def _repository(tmp_path: Path, project: Path) -> tuple[Path, Path, Path]:
 
 
 def _edit(path: Path, change: Any) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8")).data
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
@@ -581,8 +585,8 @@ def test_the_site_has_the_feeds_once_for_both_languages(built_site: Path) -> Non
     folder = built_site / "visits"
     feeds = sorted(p.name for p in folder.glob("tasks-*.ics"))
     assert feeds == sorted(f"tasks-{d}.ics" for d in
-                           ["sales", "admin", "factory", "management", "finance", "hr",
-                            "reception"])
+                           ["sales", "admin", "factory", "management", "finance",
+                            "marketing", "hr", "reception"])
     for name in [*feeds, "visits.ics", f"{MAIN}.ics"]:
         data = (folder / name).read_bytes()
         read(data)
@@ -597,4 +601,4 @@ def test_the_visits_index_links_every_department_feed(built_site: Path, prefix: 
     links = re.findall(r'<a href="([^"]*tasks-[\w-]+\.ics)">', page)
     targets = {(folder / link).resolve() for link in links}
     assert targets == {p.resolve() for p in (built_site / "visits").glob("tasks-*.ics")}
-    assert len(links) == len(targets) == 7
+    assert len(links) == len(targets) == 8  # one per department of the fixture policy

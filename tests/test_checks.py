@@ -57,7 +57,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("meal-budget",
      visit(items=[{"at": "12:00", "what": "Lunch", "meal": "lunch", "budget": 401}]),
      visit(items=[{"at": "12:00", "what": "Lunch", "meal": "lunch", "budget": 400}]),
-     "“Lunch” has a budget of 401 CNY, above the tier C limit of 400 CNY (2 people × 200 CNY)."
+     "“Lunch” has a budget of 401 CNY, above the tier C limit of 400 CNY (200 CNY per person × 2)."
      " Lower it, or get the excess approved before the visit."),
     ("hotel-payer",
      visit(hotel={"name": "Hilton", "paid_by": "company"}),

@@ -193,7 +193,8 @@ def test_check_jsonschema_rejects_a_broken_file(tmp_path: Path, schema_file: Pat
 def _drop_client(text: str) -> str:
     lines = text.splitlines(keepends=True)
     start = lines.index("client:\n")
-    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    end = next(i for i in range(start + 1, len(lines))
+               if lines[i].strip() and not lines[i].startswith(" "))  # blank lines are inside
     return "".join(lines[:start] + lines[end:])
 
 
@@ -235,7 +236,8 @@ def test_schema_accepts_what_the_model_accepts(schema: dict[str, Any], policy: P
     text = (EXAMPLE.read_text(encoding="utf-8")
             .replace("diet: [halal, no-alcohol]", "diet: halal")
             .replace("where: Meeting room 1,", "where: 101,")
-            .replace("gifts: [Embroidered silk lanyard set, Biluochun tea]", "gifts:"))
+            .replace("gifts: [{zh: 刺绣真丝挂绳套装, en: Embroidered silk lanyard set}, "
+                     "Biluochun tea]", "gifts:"))
     assert text.count("\n") == EXAMPLE.read_text(encoding="utf-8").count("\n")
     assert "diet: halal" in text and "where: 101," in text and "gifts:\n" in text
     assert _errors(schema, text) == []

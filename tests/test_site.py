@@ -66,10 +66,10 @@ def test_packet_content_in_both_languages(site: Path, visits: dict[str, Visit]) 
     banquet = next(i for _d, _n, i in visit.items() if i.meal == "banquet")
     assert banquet.where
     for needle in ["一览", "日程", "来访人员", "我方人员", "饮食要求", "任务清单", principal.name,
-                   tour.what, banquet.where, "需要处理"]:
+                   tour.what("zh"), banquet.where("zh"), "需要处理"]:
         assert needle in zh, needle
     for needle in ["At a glance", "Schedule", "Visitors", "Hosts", "Dietary needs", "Checklist",
-                   principal.name, "Needs attention"]:
+                   principal.name, tour.what("en"), "Needs attention"]:
         assert needle in en, needle
     assert '<html lang="zh"' in zh and '<html lang="en"' in en
 
@@ -95,7 +95,7 @@ def test_search_index_has_packets_and_chinese_terms(site: Path,
     assert main, "the packet is searchable"
     text = " ".join(d["text"] + d["title"] for d in main).replace("\u200b", "")
     banquet = next(i for _d, _n, i in visits[MAIN].items() if i.meal == "banquet")
-    assert banquet.where and banquet.where in text  # a Chinese term from the visit file
+    assert banquet.where and banquet.where("zh") in text  # a Chinese term from the visit file
     country = country_name(visits[MAIN].client.country, "zh")
     assert country == "意大利" and country in text  # a Chinese word the handbook supplies
     en = search_index(site / "en")

@@ -25,6 +25,7 @@ from conftest import FIXTURE_POLICY, FIXTURE_VISITS, ROOT, TODAY
 from sitebuild import copy_project
 
 from generator.derive import Facts
+from generator.names import named
 from generator.project import Paths, Result, listed, load_project
 from generator.render import Month, Renderer, hosts_on, month_keys, month_view
 
@@ -178,7 +179,7 @@ def test_index_rows_counts_and_warnings(project: Result, renderer: Renderer, lan
         if messages:
             assert f"⚠ {len(messages)}</summary>" in rest
             for message in messages:
-                assert html.escape(message, quote=False) in rest
+                assert message in html.unescape(rest)
         else:
             assert "visit-warnings" not in rest
     assert any(_warnings(f, project, lang) for f in shown)
@@ -211,7 +212,7 @@ def test_month_view_lists_each_day_with_its_visits_and_hosts(
             entry = re.search(rf'<dt id="on-{day.isoformat()}">.*?</dt>\n(.*?)(?:<dt|</dl>)',
                               part, re.S)
             assert entry is not None, (facts.stem, day)
-            names = [html.escape(n) for n in hosts_on(facts, day)]
+            names = [html.escape(named(facts.visit, n, lang)) for n in hosts_on(facts, day)]
             sep = "、" if lang == "zh" else ", "
             assert (f'href="{facts.stem}/">{html.escape(facts.visit.client.company)}</a> · '
                     f'{sep.join(names)}</dd>') in entry.group(1)
@@ -236,7 +237,8 @@ def test_no_confidential_visit_anywhere_on_the_index(project: Result, renderer: 
         text = html.unescape(page)
         for facts in secret:
             visit = facts.visit
-            for value in [facts.stem, visit.client.company, visit.title or "",
+            for value in [facts.stem, visit.client.company,
+                          *(visit.title.texts() if visit.title else []),
                           f"on-{facts.first_day.isoformat()}"]:
                 assert not value or value not in text, (name, value)
 
