@@ -121,7 +121,8 @@ def parse(page: str) -> Node:
 # --- Visits ---------------------------------------------------------------------------------------
 
 # Hosts' names as each packet shows them: characters in Chinese, name_en or pinyin in English.
-NAMES = {"李娜": "Li Na", "高娃": "Gao Wa", "陈刚": "Gang Chen", "王强": "Wang Qiang"}
+NAMES = {"李娜": "Li Na", "高娃": "Gao Wa", "陈刚": "Gang Chen", "王强": "Wang Qiang",
+         "张师傅": "Zhang Shifu", "刘师傅": "Liu Shifu"}  # drivers: pinyin too
 
 VISIT: dict[str, Any] = {
     "title": {"zh": "ACME 腕带产线审核", "en": "ACME wristband line audit"},
@@ -396,12 +397,12 @@ CONTACTS: list[tuple[str, Any]] = [
     ("a host's company phone", lambda lang: (name("李娜", lang), ["+86 139 0000 0002"])),
     ("a host without a phone", lambda lang: (name("高娃", lang), [t(lang, "no_phone")])),
     ("the arrival driver", lambda lang: (t(lang, "driver_arrival"), [
-        "张师傅", "+86 138 0000 0001", local(VISIT["arrival"]["driver"]["car"], lang),
+        name("张师傅", lang), "+86 138 0000 0001", local(VISIT["arrival"]["driver"]["car"], lang),
         "沪A·12345"])),
     ("where the driver waits", lambda lang: (t(lang, "meet_arrival"), [
         local(VISIT["arrival"]["meet"], lang)])),
     ("the departure driver", lambda lang: (t(lang, "driver_departure"), [
-        "刘师傅", "+86 138 0000 0009", "沪B·54321"])),
+        name("刘师傅", lang), "+86 138 0000 0009", "沪B·54321"])),
     ("where the car collects them", lambda lang: (t(lang, "meet_departure"), [
         local(VISIT["departure"]["meet"], lang), "14:00"])),
     ("the hotel", lambda lang: (t(lang, "hotel"), [
