@@ -121,8 +121,8 @@ def parse(page: str) -> Node:
 # --- Visits ---------------------------------------------------------------------------------------
 
 # Hosts' names as each packet shows them: characters in Chinese, name_en or pinyin in English.
-NAMES = {"李娜": "Li Na", "高娃": "Gao Wa", "陈刚": "Gang Chen", "王强": "Wang Qiang",
-         "张师傅": "Zhang Shifu", "刘师傅": "Liu Shifu"}  # drivers: pinyin too
+NAMES = {"李娜": "Li Na", "高娃": "Gao Wa", "陈刚": "Gang Chen", "王强": "Wang Qiang"}
+DRIVERS = {"张师傅": "Zhang Shifu", "刘师傅": "Liu Shifu"}  # in pinyin too
 
 VISIT: dict[str, Any] = {
     "title": {"zh": "ACME 腕带产线审核", "en": "ACME wristband line audit"},
@@ -234,7 +234,7 @@ def t(lang: str, key: str, **values: object) -> str:
 
 
 def name(host: str, lang: str) -> str:
-    return host if lang == "zh" else NAMES[host]
+    return host if lang == "zh" else (NAMES | DRIVERS)[host]
 
 
 def local(value: Any, lang: str) -> str:
