@@ -13,8 +13,6 @@ import functools
 import re
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from .models import Visit
 from .models.visit import Host
 
@@ -46,6 +44,10 @@ def pinyin_name(name: str) -> str:
     text = name.strip()
     if not has_han(text):
         return text
+    # pypinyin loads its dictionaries on import (a few tenths of a second): only when a name
+    # in Chinese characters is spelt, not for every `handbook check`.
+    from pypinyin import lazy_pinyin
+
     table = surnames()
     surname = next((s for s in (text[:2], text[:1]) if s in table), None)
     if surname is not None:

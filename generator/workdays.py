@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from .datacache import cached
 from .models.policy import WEEKDAYS, WorkingDays
 
 # How far previous_working_day/next_working_day look before giving up: a year and a half of
@@ -26,15 +27,23 @@ _HORIZON = 550
 @functools.cache
 def _year(country: str, subdivision: str | None, year: int) -> tuple[frozenset[dt.date],
                                                                      frozenset[dt.date]]:
-    """The public holidays and the make-up working days of *country* in *year*."""
-    import holidays
+    """The public holidays and the make-up working days of *country* in *year* (cached on
+    disk per version of the package, :mod:`.datacache`: it imports every country to give
+    them)."""
 
-    found = holidays.country_holidays(country, subdiv=subdivision, years=year)
-    days_off = frozenset(day for day in found if day.year == year)
-    # The package keeps make-up days of every year it has built in one set: keep this year's.
-    made_up = frozenset(day for day in getattr(found, "weekend_workdays", ())
-                        if day.year == year)
-    return days_off, made_up
+    def compute() -> list[list[str]]:
+        import holidays
+
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+        days_off = sorted(day.isoformat() for day in found if day.year == year)
+        # The package keeps make-up days of every year it built in one set: this year's.
+        made_up = sorted(day.isoformat() for day in getattr(found, "weekend_workdays", ())
+                         if day.year == year)
+        return [days_off, made_up]
+
+    days_off, made_up = cached("holidays", f"{country}-{subdivision or ''}-{year}", compute)
+    return (frozenset(map(dt.date.fromisoformat, days_off)),
+            frozenset(map(dt.date.fromisoformat, made_up)))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import signal
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -100,6 +101,9 @@ READS_CONTENT = {"test_pull_request"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # generator.datacache: a cache of the run's own (for this process and the handbook
+    # commands tests start), not the user's ~/.cache
+    os.environ.setdefault("HANDBOOK_CACHE", tempfile.mkdtemp(prefix="handbook-cache-"))
     config.addinivalue_line("markers", "browser: drives Chromium (every test that uses a "
                                        "`browser` fixture gets it)")
     config.addinivalue_line("markers", "hermetic: reads only fixtures (see conftest.HERMETIC)")

@@ -348,14 +348,20 @@ Weekday = Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
 @functools.cache
 def _holiday_countries() -> frozenset[str]:
     """The country codes the ``holidays`` package knows, from its registry (which, unlike
-    ``list_supported_countries``, imports no country's module)."""
-    try:
-        from holidays.registry import COUNTRIES
-    except ImportError:  # pragma: no cover - a future layout of the package
-        import holidays
+    ``list_supported_countries``, imports no country's module), cached on disk per version
+    (:mod:`generator.datacache`: importing the package takes a tenth of a second)."""
+    from ..datacache import cached
 
-        return frozenset(holidays.list_supported_countries())
-    return frozenset(names[1] for names in COUNTRIES.values())
+    def compute() -> list[str]:
+        try:
+            from holidays.registry import COUNTRIES
+        except ImportError:  # pragma: no cover - a future layout of the package
+            import holidays
+
+            return sorted(holidays.list_supported_countries())
+        return sorted(names[1] for names in COUNTRIES.values())
+
+    return frozenset(cached("holidays", "countries", compute))
 
 
 class HolidaySource(Strict):

@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..datacache import cached
 from ..problems import did_you_mean, quote_list
 from .common import Strict, listify
 from .local import Line, LocalText, RequiredText
@@ -49,10 +50,24 @@ def _not_text(value: Any, what: str) -> None:
                                   f"{standard} code.", {})
 
 
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes (cached on disk: pycountry parses its whole database)."""
+    return frozenset(cached("pycountry", "countries-alpha-2",
+                            lambda: sorted(c.alpha_2 for c in pycountry.countries)))
+
+
+@functools.cache
+def language_codes() -> frozenset[str]:
+    """ISO 639-1 codes, the languages with a two-letter code (cached like the countries)."""
+    return frozenset(cached("pycountry", "languages-alpha-2", lambda: sorted(
+        code for lang in pycountry.languages if (code := getattr(lang, "alpha_2", None)))))
+
+
 def parse_country(value: Any) -> str:
     _not_text(value, "country")
     text = str(value).strip()
-    if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()) is not None:
+    if len(text) == 2 and text.upper() in country_codes():
         return text.upper()
     names = _country_names()
     guess = names.get(text.lower())
@@ -85,7 +100,7 @@ def _language_names() -> dict[str, str]:
 def parse_language(value: Any) -> str:
     _not_text(value, "language")
     text = str(value).strip()
-    if len(text) == 2 and pycountry.languages.get(alpha_2=text.lower()) is not None:
+    if len(text) == 2 and text.lower() in language_codes():
         return text.lower()
     code = _language_names().get(text.lower())
     hint = f" Did you mean '{code}'?" if code else ""
