@@ -107,7 +107,7 @@ def load(primary: MkDocsConfig, today: str | None) -> Result:
 def report(result: Result) -> None:
     """Print the problems: errors stop the build, warnings are shown once for all languages."""
     if result.errors:
-        print(format_report(result.problems, result.checked), file=sys.stderr)
+        print(format_report(result.problems, result.checked, result.approved), file=sys.stderr)
         print("the visit files or the policy have errors; nothing was built.", file=sys.stderr)
         return
     for problem in result.problems:

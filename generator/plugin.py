@@ -148,7 +148,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if result is None or not reported:
             result = load_project(paths, today=self.build_date)
         if result.errors:
-            report = format_report(result.problems, result.checked)
+            report = format_report(result.problems, result.checked, result.approved)
             raise PluginError(f"the visit files or the policy have errors; nothing was "
                               f"built.\n{report}")
         for problem in [] if reported else result.problems:
