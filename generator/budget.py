@@ -127,26 +127,20 @@ def _tier(visit: Visit, policy: Policy) -> Tier:
     return policy.tiers[visit.tier]
 
 
-def escorts(visit: Visit, item: Item) -> int:
-    """Our people at an item: the hosts in its ``with``, or the owner when none is named (the
-    rule every per-item check uses, :func:`generator.staffing.escorts`)."""
-    return staffing.escorts(visit, item)
-
-
 def meal_limit(visit: Visit, policy: Policy, item: Item,
                catalogue: Catalogue | None = None) -> Limit:
     """The cap of a meal item, for the visitors and our people at it."""
     if item.meal is None:
         raise ValueError("meal_limit needs a schedule item with a meal")
     return limit(_tier(visit, policy).caps.meal(item.meal), guests=len(visit.visitors),
-                 ours=escorts(visit, item), currency=policy.currency, catalogue=catalogue)
+                 ours=staffing.escorts(visit, item), currency=policy.currency, catalogue=catalogue)
 
 
 def entertainment_limit(visit: Visit, policy: Policy, item: Item,
                         catalogue: Catalogue | None = None) -> Limit:
     """The cap of an activity (sightseeing, an evening out), per activity."""
     return limit(_tier(visit, policy).caps.entertainment, guests=len(visit.visitors),
-                 ours=escorts(visit, item), currency=policy.currency, catalogue=catalogue)
+                 ours=staffing.escorts(visit, item), currency=policy.currency, catalogue=catalogue)
 
 
 def hotel_nights(visit: Visit) -> int:

@@ -120,11 +120,3 @@ RequiredText = Annotated[LocalLine, BeforeValidator(_as_local_line),
                          WithJsonSchema(_schema(True))]
 """Free text that must show something in every language given (names of things, items)."""
 
-
-def plain(value: Local | str | None, lang: str) -> str:
-    """The text of *value* in *lang* ("" for none): for code that takes either kind."""
-    if value is None:
-        return ""
-    if isinstance(value, Local):
-        return value(lang)
-    return value
