@@ -11,6 +11,7 @@ after the other, with the same result.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from dataclasses import dataclass
@@ -120,6 +121,11 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
     into *calendars* meanwhile; True when all succeeded."""
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
+        # The loaded project moves out of the collector's sight: it lives until the build
+        # ends, and scanning it (in each process) would also write to every one of its
+        # objects, so the forked processes would each copy the memory they share.
+        gc.collect()
+        gc.freeze()
         processes = [context.Process(target=_child, args=(job, result, strict),
                                      name=f"handbook-build-{job.lang}") for job in jobs]
         for process in processes:

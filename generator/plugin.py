@@ -7,10 +7,10 @@
   (only in the build that writes them, see the ``calendars`` option);
 * ``on_page_markdown`` gives generated pages their title and description (escaped once, see
   :func:`page_text_as_html`), expands policy tables and shows each handbook page's summary;
-* ``on_page_content`` puts the packet's HTML, rendered from the facts through the templates,
-  in place of the empty Markdown, with its table of contents; while Material's search plugin
-  indexes the page (``on_page_context``), the page's content is what ``search.html`` renders:
-  the facts people search for, as one entry;
+* ``on_page_context``, as each page is written, renders a generated page's HTML from the
+  facts through the templates (in place of the empty Markdown) with its table of contents;
+  while Material's search plugin indexes the page, the page's content is what
+  ``search.html`` renders: the facts people search for, as one entry;
 * ``on_post_build`` builds the other languages into sub-folders, when MkDocs runs alone
   (``handbook build`` builds them side by side itself);
 * ``on_serve`` watches the visits, the policy, the templates and the other languages' docs.
@@ -110,7 +110,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._owners: Any = None
         self._renderer: Renderer | None = None
         self._packets: dict[str, Facts] = {}
-        self._search_html: dict[str, str] = {}
+        self._sources: dict[str, Path] = {}  # a packet's visit file, by stem
         self._calendar_process: Any = None
         self._shown: str | None = None
 
@@ -167,7 +167,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
         existing = {file.src_uri for file in files}
-        self._packets = {f"visits/{facts.stem}.md": facts for facts in self.result.facts}
+        self._set_packets(self.result)
         for src_uri in [*self._packets, INDEX]:
             if src_uri in existing:
                 raise PluginError(f"docs/{self.config.language}/{src_uri} is generated from "
@@ -201,6 +201,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                                markdown, count=1)
         return markdown
 
+    def _set_packets(self, result: Result) -> None:
+        self._packets = {f"visits/{facts.stem}.md": facts for facts in result.facts}
+        self._sources = {loaded.path.stem: loaded.path for loaded in result.visits}
+
     def _generated(self, src_uri: str) -> bool:
         return src_uri == INDEX or src_uri in self._packets
 
@@ -224,10 +228,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        if not (page.file.generated_by and self._generated(page.file.src_uri)):
-            return label_task_lists(html)
+        if page.file.generated_by and self._generated(page.file.src_uri):
+            # Rendered when the page is written (_render_generated): MkDocs reads every page
+            # before it writes the first, and thousands of packets' HTML need not wait in
+            # memory meanwhile.
+            return ""
+        return label_task_lists(html)
+
+    def _render(self, page: Page) -> tuple[str, str]:
+        """A generated page's HTML (its table of contents set on *page*) and what search
+        indexes of it."""
         assert self.result is not None and self._renderer is not None
-        site = self._site(page, files)
+        site = self._site(page, self.files)
         lang = self.config.language
         facts = self._packets.get(page.file.src_uri)
         if facts is None:
@@ -238,25 +250,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 facts, lang, today=self.result.today, zone=str(_zone(facts, self.result)),
                 notes=country_tips(self.result, facts, lang), site=site)
         page.toc = get_toc(toc_tokens(rendered.toc))
-        self._search_html[page.file.src_uri] = str(rendered.search_html)
-        return str(rendered.html)
+        return str(rendered.html), str(rendered.search_html)
 
     @event_priority(100)  # before the search plugin indexes page.content
-    def _offer_search_html(self, context: Any, *, page: Page, config: MkDocsConfig,
-                           nav: Any) -> Any:
-        """Give search what it indexes of a generated page (theme/packet/search.html)."""
-        search = self._search_html.get(page.file.src_uri)
-        if search is not None:
-            self._shown = page.content
-            page.content = search
+    def _render_generated(self, context: Any, *, page: Page, config: MkDocsConfig,
+                          nav: Any) -> Any:
+        """Render a generated page, and give search what it indexes of it
+        (theme/packet/search.html) until the search plugin has run."""
+        if page.file.generated_by and self._generated(page.file.src_uri):
+            self._shown, page.content = self._render(page)
         return context
 
     @event_priority(-100)  # after the search plugin
     def _restore_page_html(self, context: Any, *, page: Page, config: MkDocsConfig,
                            nav: Any) -> Any:
-        if self._search_html.pop(page.file.src_uri, None) is not None:
-            page.content = self._shown
-            self._shown = None
+        if self._shown is not None:
+            page.content, self._shown = self._shown, None
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -330,7 +339,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 moved.dest_dir = str(site_dir)
                 moved.__dict__.pop("abs_dest_path", None)  # a cached property of File
         self.result = result
-        self._packets = {f"visits/{facts.stem}.md": facts for facts in result.facts}
+        self._set_packets(result)
         search = config.plugins.get("search")
         index = getattr(search, "search_index", None)
         rebuilt: list[File] = []
@@ -426,9 +435,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         person = None
         facts = self._packets.get(page.file.src_uri) if page.file.generated_by else None
         if facts is not None:
-            loaded = next((v for v in self.result.visits if v.path.stem == facts.stem), None)
-            source = (loaded.path if loaded is not None
-                      else self.root / self.config.visits_dir / f"{facts.stem}.yml")
+            source = self._sources.get(facts.stem,
+                                       self.root / self.config.visits_dir / f"{facts.stem}.yml")
             target = pv.relative_posix(source, self.root)
             docs = pv.relative_posix(Path(config.docs_dir), self.root)
             page.edit_url = (pv.repository_edit_url(config.repo_url, config.edit_uri, docs, target)
@@ -446,7 +454,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                                                         catalogue=self.result.catalogue)
         return context
 
-    on_page_context = CombinedEvent(_offer_search_html, _page_facts, _restore_page_html)
+    on_page_context = CombinedEvent(_render_generated, _page_facts, _restore_page_html)
     on_config = CombinedEvent(_search_paths, _on_config)
 
 
