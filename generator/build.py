@@ -1,19 +1,20 @@
 """``handbook build``: validate once, then build every language side by side.
 
 The project (policy, visit files, country notes) is loaded and validated once, in this
-process. Each language is then built by MkDocs in a process of its own (forked, so the loaded
-project is shared, not copied or loaded again), the default language into ``<staging>/site``
-and each other language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all
-have finished. The calendar files, the same in every language, are written once, by this
-process while the languages build. Where processes cannot be forked the languages are built one
-after the other, with the same result.
-"""
+process. This process then builds the default language into ``<staging>/site`` while forked
+processes (which share the loaded project, not copy or load it again) build each other
+language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all have finished,
+and write the calendar files, the same in every language, once. Where processes cannot be
+forked the calendars are written and the languages built one after the other, with the same
+result."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,16 +69,33 @@ def _build_one(job: Job, result: Result, strict: bool) -> int:
     return 0
 
 
-def _child(job: Job, result: Result, strict: bool) -> None:
+def _guarded(name: str, work: Callable[[], int]) -> int:
+    """*work*'s exit code; a bug in it is said in one line with *name*, never a traceback."""
     try:
-        code = _build_one(job, result, strict)
-    except Exception as error:  # a bug: say which language, never a bare traceback
-        print(f"the {job.lang} build stopped: {type(error).__name__}: {error}",
-              file=sys.stderr)
-        code = 1
+        return work()
+    except Exception as error:
+        print(f"{name} stopped: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def _exit_with(work: Callable[[], int]) -> None:
+    """The body of a forked process: run *work*, flush what it printed, exit with its code."""
+    code = work()
     sys.stdout.flush()
     sys.stderr.flush()
     raise SystemExit(code)
+
+
+def _build_job(job: Job, result: Result, strict: bool) -> int:
+    return _guarded(f"the {job.lang} build", lambda: _build_one(job, result, strict))
+
+
+def _write_job(result: Result, folder: Path, site_url: str | None) -> int:
+    def work() -> int:
+        write_calendars(result, folder, site_url)
+        return 0
+
+    return _guarded("writing the calendar files", work)
 
 
 def jobs_for(primary: MkDocsConfig, staging: Path) -> list[Job]:
@@ -117,8 +135,13 @@ def report(result: Result) -> None:
 
 
 def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Path) -> bool:
-    """Build every job, side by side where the system can fork, and write the calendar files
-    into *calendars* meanwhile; True when all succeeded."""
+    """Build every job and write the calendar files into *calendars*; True when all
+    succeeded.
+
+    Where the system can fork, this process builds the first language while forked processes
+    build the others and write the calendar files: the loaded project is shared with them,
+    not copied or loaded again, and only two processes hold a whole site at a time.
+    """
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         # The loaded project moves out of the collector's sight: it lives until the build
@@ -126,16 +149,23 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
         # objects, so the forked processes would each copy the memory they share.
         gc.collect()
         gc.freeze()
-        processes = [context.Process(target=_child, args=(job, result, strict),
-                                     name=f"handbook-build-{job.lang}") for job in jobs]
-        for process in processes:
-            process.start()
-        write_calendars(result, calendars, jobs[0].site_url)
-        for process in processes:
-            process.join()
-        return all(process.exitcode == 0 for process in processes)
-    write_calendars(result, calendars, jobs[0].site_url)
-    return all(_build_one(job, result, strict) == 0 for job in jobs)
+        helpers = [context.Process(target=_exit_with, name="handbook-calendars", args=(
+            functools.partial(_write_job, result, calendars, jobs[0].site_url),))]
+        helpers += [context.Process(target=_exit_with, name=f"handbook-build-{job.lang}",
+                                    args=(functools.partial(_build_job, job, result, strict),))
+                    for job in jobs[1:]]
+        try:
+            for process in helpers:
+                process.start()
+            ok = _build_job(jobs[0], result, strict) == 0
+            for process in helpers:
+                process.join()
+        finally:
+            gc.unfreeze()
+        return ok and all(process.exitcode == 0 for process in helpers)
+    if _write_job(result, calendars, jobs[0].site_url) != 0:
+        return False
+    return all(_build_job(job, result, strict) == 0 for job in jobs)
 
 
 def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:

@@ -273,6 +273,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # Written, a generated page's HTML is not needed again (a partial build renders
             # it anew): thousands of packets need not stay in memory until the build ends.
             page.content = ""
+            page.toc = get_toc([])
             return collapse_whitespace(output)
         return output
 
