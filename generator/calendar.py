@@ -50,14 +50,27 @@ own code, keeps the SEQUENCE; such events still carry a later DTSTAMP, which RFC
 the newer version. Outside git every SEQUENCE is 0.
 
 Every text value may come from a visit file: it goes through :func:`generator.escape.plain`
-(one line, no control characters, which RFC 5545 does not allow in text) and is added as
-``vText``, which icalendar escapes (``,``, ``;``, ``\\``); a value can therefore neither end its
-line nor start a property or an event of its own. Descriptions join such lines with line breaks
-of their own, which icalendar writes as ``\\n``.
+(one line, no control characters, which RFC 5545 does not allow in text) and is a TEXT value,
+which icalendar escapes (``,``, ``;``, ``\\``); a value can therefore neither end its line nor
+start a property or an event of its own. Descriptions join such lines with line breaks of their
+own, which icalendar writes as ``\\n``.
+
+The files are what icalendar writes for these calendars, byte for byte, without building them
+as icalendar components and calling their ``to_ical`` (15 s of one core at 1,000 visits, most
+of it folding every line character by character, and writing the same values again for every
+event and file). icalendar makes every value (its escaping of text, ``vDDDTypes``, ``vInt``,
+``vUri``, ``Timezone.from_tzid``); each property's content line is made with the property
+(:class:`Property`), once for a value that repeats (a time, a place, the build's moment, shared
+by many events and files), and folded by :func:`fold`, icalendar's folding without its loop; a
+file joins the lines as icalendar does (:class:`CalendarFile`). Its
+:meth:`~CalendarFile.to_component` is the same calendar as icalendar components:
+tests/test_calendar.py and tests/test_calendar_fold.py check that icalendar writes exactly the
+same bytes for it.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import hashlib
@@ -66,9 +79,12 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import icalendar
+from icalendar.caselessdict import canonsort_keys
+from icalendar.parser import _escape_char
 
 from .checklist import Entry
 from .derive import Facts
@@ -130,6 +146,7 @@ def default_zone(facts: Facts) -> zoneinfo.ZoneInfo:
 
 # --- identities ------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8192)  # an item's words, again for each file of the visit
 def _digest(text: str) -> str:
     """A short, stable hash of *text*, with case and spacing ignored."""
     return hashlib.sha256(plain(text).casefold().encode("utf-8")).hexdigest()[:12]
@@ -182,15 +199,203 @@ def task_keys(facts: Facts) -> list[tuple[Entry, str]]:
     return list(zip(facts.checklist, _numbered(bases), strict=True))
 
 
+# --- writing ---------------------------------------------------------------------------------
+
+FOLD_OCTETS = 74  # the most octets of a line's text before or after a fold (icalendar's: < 75)
+_ESCAPES = b"\\^"  # a TEXT escape (\) or an RFC 6868 parameter escape (^) starts with these
+_CRLF = b"\r\n"
+
+
+def fold(line: bytes) -> bytes:
+    """One content line (UTF-8, without its line break) folded exactly as icalendar folds it
+    (``icalendar.parser.Contentline.to_ical``), without its per-character loop.
+
+    A line of up to :data:`FOLD_OCTETS` octets stays as it is; a longer one is cut into pieces
+    of at most that many octets, each as long as it can be, joined by a line break and a space
+    (RFC 5545 3.1). A cut never falls inside a UTF-8 character, nor right after a ``\\`` or
+    ``^`` that is not the piece's first character (that character then starts the next piece,
+    with what it escapes), as icalendar does for the readers that do not unfold escapes."""
+    size = len(line)
+    if size <= FOLD_OCTETS:
+        return line
+    pieces = []
+    start = 0
+    while size - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS
+        while line[end] & 0xC0 == 0x80:  # a continuation octet: the cut goes before its start
+            end -= 1
+        if line[end - 1] in _ESCAPES and end - 1 > start:
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
+
+
+class Property(NamedTuple):
+    """One property of a component: its name, its value as :meth:`icalendar.Component.add`
+    takes it (a Python value, which icalendar makes a ``vText``, ``vDDDTypes`` …, or such an
+    icalendar value), and the content line icalendar writes for it (folded, with its line
+    break), made once when the property is."""
+
+    name: str
+    value: Any
+    line: bytes
+
+
+def _octets(text: str | bytes) -> bytes:
+    """*text* as ``Contentline.from_parts`` puts it in a line: UTF-8, and bytes without a
+    leading byte order mark (it reads them as UTF-8-SIG)."""
+    if isinstance(text, str):
+        return text.encode("utf-8")
+    return text[len(codecs.BOM_UTF8):] if text.startswith(codecs.BOM_UTF8) else text
+
+
+def _line(name: str, ical: Any) -> bytes:
+    """The content line of the icalendar value *ical* as property *name*: what
+    ``Contentline.from_parts`` makes of it (``NAME;PARAMETERS:VALUE``, or ``NAME:VALUE`` when
+    the parameters write nothing), without its decoding and encoding again, folded by
+    :func:`fold`, with its line break."""
+    values = _octets(ical.to_ical())
+    params = _octets(ical.params.to_ical(sorted=True)) if ical.params else b""
+    head = name.encode("utf-8")
+    content = b"%s;%s:%s" % (head, params, values) if params else b"%s:%s" % (head, values)
+    if b"\n" in content:  # as icalendar refuses it: it would end the line (a TEXT is escaped)
+        raise ValueError(f"a line break in the value of {name}: {content!r}")
+    return fold(content) + _CRLF
+
+
+def _escaped(name: str, text: str) -> Property:
+    """A TEXT property (a ``vText``): its line has the text escaped as ``vText.to_ical`` does
+    (icalendar's escaping, without making a ``vText`` that only the line would use).
+
+    Not cached: for what seldom repeats (a UID, a summary, a description)."""
+    value = _octets(_escape_char(text).encode("utf-8"))
+    return Property(name, text, fold(b"%s:%s" % (name.encode("utf-8"), value)) + _CRLF)
+
+
+# Values that repeat, made once: the build's moment, SEQUENCEs, times, places, packet links.
+# Bounded, for a process that builds again and again (the live preview).
+
+@functools.lru_cache(maxsize=4096)
+def _text(name: str, text: str) -> Property:
+    """A TEXT property that repeats (a place, ``TRANSP``, ``CLASS`` …), made once."""
+    return _escaped(name, text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _time(name: str, local: dt.datetime, zone: zoneinfo.ZoneInfo) -> Property:
+    """A local time (naive *local*) in *zone*, written with the zone's TZID (by a
+    ``vDatetime``, which the ``vDDDTypes`` of ``Component.add`` makes anew to write itself)."""
+    value = local.replace(tzinfo=zone)
+    return Property(name, value, _line(name, icalendar.vDatetime(value)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _date(name: str, day: dt.date) -> Property:
+    return Property(name, day, _line(name, icalendar.vDDDTypes(day)))
+
+
+@functools.lru_cache(maxsize=64)
+def _utc(name: str, moment: dt.datetime) -> Property:
+    """A moment in UTC (*moment* has the zone UTC)."""
+    return Property(name, moment, _line(name, icalendar.vDDDTypes(moment)))
+
+
+@functools.lru_cache(maxsize=256)
+def _integer(name: str, number: int) -> Property:
+    return Property(name, number, _line(name, icalendar.vInt(number)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _uri(name: str, uri: str) -> Property:
+    return Property(name, uri, _line(name, icalendar.vUri(uri)))
+
+
+def _typed(name: str, value: Any) -> Property:
+    """A property whose value is already an icalendar value."""
+    return Property(name, value, _line(name, value))
+
+
+@functools.lru_cache(maxsize=64)
+def _order(kind: type[icalendar.Component], names: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of properties named *names* (in the order they were added) in the order
+    icalendar writes them (``Component.sorted_keys``: its canonical order, then by name; the
+    values of one name in the order they were added)."""
+    ranked = canonsort_keys(list(dict.fromkeys(names)), kind.canonical_order)
+    return tuple(i for name in ranked for i, other in enumerate(names) if other == name)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A component without subcomponents (an event, or the calendar's own properties): its
+    kind and its properties, in the order they were added."""
+
+    kind: type[icalendar.Component]
+    properties: tuple[Property, ...]
+
+    def component(self) -> icalendar.Component:
+        """The same as an icalendar component, each property added as it was here."""
+        out = self.kind()
+        for prop in self.properties:
+            out.add(prop.name, prop.value)
+        return out
+
+    def lines(self) -> bytes:
+        """Its properties' content lines, in icalendar's order."""
+        props = self.properties
+        return b"".join(props[i].line for i in _order(self.kind, tuple(p.name for p in props)))
+
+    def to_ical(self) -> bytes:
+        """As icalendar writes the component: ``BEGIN``, its properties, ``END``."""
+        name = (self.kind.name or "").encode("ascii")
+        return b"".join((b"BEGIN:", name, _CRLF, self.lines(), b"END:", name, _CRLF))
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """One calendar file: the calendar's properties, the spans of its VTIMEZONEs (zone, first
+    year, year after the last; :func:`_vtimezone`) and its events.
+
+    :meth:`to_ical` writes it as icalendar writes :meth:`to_component` (every property of a
+    component, then its subcomponents), byte for byte, from the content lines each property
+    made once: a value seen again (the build's moment, a time, a place) is not written again,
+    and no component is built."""
+
+    head: Block
+    zones: tuple[tuple[str, int, int], ...]
+    events: tuple[Block, ...]
+
+    def to_component(self) -> icalendar.Calendar:
+        cal = self.head.component()
+        assert isinstance(cal, icalendar.Calendar)
+        for zone in self.zones:
+            cal.add_component(_vtimezone(*zone))
+        for event in self.events:
+            cal.add_component(event.component())
+        return cal
+
+    def to_ical(self) -> bytes:
+        return b"".join((b"BEGIN:VCALENDAR\r\n", self.head.lines(),
+                         *(_vtimezone_ical(*zone) for zone in self.zones),
+                         *(event.to_ical() for event in self.events), b"END:VCALENDAR\r\n"))
+
+
 # --- events ----------------------------------------------------------------------------------
 
-def _text(value: object) -> icalendar.vText:
-    return icalendar.vText(plain(value))
+# plain() of text that repeats: a place, a task's words, a due time.
+_plain = functools.lru_cache(maxsize=8192)(plain)
 
 
-def _lines(lines: Iterable[str | None]) -> icalendar.vText:
-    """Lines of text (each made :func:`plain`), joined by line breaks."""
-    return icalendar.vText("\n".join(plain(line) for line in lines if line and plain(line)))
+def _plain_lines(lines: Iterable[str | None]) -> tuple[str, ...]:
+    """Each line made :func:`plain`, the empty ones left out."""
+    return tuple(text for line in lines if line and (text := _plain(line)))
+
+
+def _lines(lines: Iterable[str | None], plain_lines: Iterable[str] = ()) -> str:
+    """Lines of text (each made :func:`plain`, the empty ones left out), then *plain_lines*
+    (already so: :func:`plain` changes nothing made plain), joined by line breaks."""
+    return "\n".join((*_plain_lines(lines), *plain_lines))
 
 
 def _stamp(when: dt.date | dt.datetime) -> dt.datetime:
@@ -203,21 +408,19 @@ def _stamp(when: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
 
 
-def _calendar(name: str, *, feed: bool = False) -> icalendar.Calendar:
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    # An X- property has no known type: without vText icalendar would write it unescaped.
-    cal.add("x-wr-calname", _text(name))
+def _calendar(name: str, *, feed: bool = False) -> Block:
+    props = [
+        _text("PRODID", PRODID),
+        _text("VERSION", "2.0"),
+        _text("CALSCALE", "GREGORIAN"),
+        # An X- property has no known type: a vText, so that it is escaped.
+        _typed("X-WR-CALNAME", icalendar.vText(plain(name))),
+    ]
     if feed:  # RFC 7986, and what Apple Calendar and Outlook read instead
-        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    return cal
-
-
-def _packet_lines(facts: Facts, links: PacketLinks) -> list[str]:
-    return [f"简报 Packet ({lang}): {url}" for lang, url in links.packet(facts.stem)]
+        props.append(_typed("REFRESH-INTERVAL",
+                            icalendar.vDDDTypes(REFRESH, params={"VALUE": "DURATION"})))
+        props.append(_typed("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH)))
+    return Block(icalendar.Calendar, tuple(props))
 
 
 def _visit_line(facts: Facts) -> str:
@@ -231,6 +434,28 @@ def _both(text: Local | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class _Shared:
+    """What every event of a visit has in one file: its properties but the UID, the times and
+    the texts (DTSTAMP, SEQUENCE, the packet's URL, CLASS), and the last lines of its
+    description (the visit, the packet's links)."""
+
+    properties: tuple[Property, ...]
+    visit_line: tuple[str, ...]  # the visit's title, already plain()
+    packet_lines: tuple[str, ...]  # the packet's links, already plain()
+
+
+def _shared(facts: Facts, stamp: dt.datetime, sequence: int, links: PacketLinks) -> _Shared:
+    packets = links.packet(facts.stem)
+    props = [_utc("DTSTAMP", stamp), _integer("SEQUENCE", max(0, sequence))]
+    if links.absolute:
+        props.append(_uri("URL", packets[0][1]))
+    if facts.visit.confidential:
+        props.append(_text("CLASS", "CONFIDENTIAL"))
+    return _Shared(tuple(props), _plain_lines([_visit_line(facts)]),
+                   _plain_lines(f"简报 Packet ({lang}): {url}" for lang, url in packets))
+
+
+@dataclass(frozen=True)
 class _Moment:
     """A timed event of a visit, in its local time."""
 
@@ -239,7 +464,7 @@ class _Moment:
     end: dt.datetime | None
     summary: str
     place: str | None
-    hosts: list[str]
+    hosts: tuple[str, ...]
     detail: str | None = None
 
 
@@ -247,7 +472,7 @@ def _moments(facts: Facts) -> list[_Moment]:
     """Arrival, departure and every schedule item of a visit."""
     visit = facts.visit
     company = visit.client.company
-    owner = [visit.owner]
+    owner = (visit.owner,)
     moments = [
         _Moment("arrival", visit.arrival.at, None, f"Arrival: {company}",
                 _both(visit.arrival.place), owner,
@@ -260,7 +485,7 @@ def _moments(facts: Facts) -> list[_Moment]:
         start = dt.datetime.combine(day, item.at)
         end = dt.datetime.combine(day, item.to) if item.to else None
         moments.append(_Moment(key, start, end, item.what.both(), _both(item.where),
-                               list(item.with_) or owner))
+                               tuple(item.with_) or owner))
     return moments
 
 
@@ -272,41 +497,34 @@ class _Used:
     years: set[int] = field(default_factory=set)
 
 
-def _timed(event: icalendar.Event, start: dt.datetime, end: dt.datetime | None,
-           zone: zoneinfo.ZoneInfo, length: dt.timedelta, used: _Used) -> None:
+def _timed(start: dt.datetime, end: dt.datetime | None, zone: zoneinfo.ZoneInfo,
+           length: dt.timedelta, used: _Used) -> tuple[Property, Property]:
     finish = end if end is not None and end > start else start + length
-    event.add("dtstart", start.replace(tzinfo=zone))
-    event.add("dtend", finish.replace(tzinfo=zone))
     used.zones.add(str(zone.key))
     used.years.update((start.year, finish.year))
+    return _time("DTSTART", start, zone), _time("DTEND", finish, zone)
 
 
-def _common(event: icalendar.Event, uid: str, stamp: dt.datetime, sequence: int,
-            facts: Facts, links: PacketLinks) -> None:
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("sequence", max(0, sequence))
-    if links.absolute:
-        event.add("url", links.packet(facts.stem)[0][1])
-    if facts.visit.confidential:
-        event.add("class", "CONFIDENTIAL")
-
-
-def _moment_event(facts: Facts, moment: _Moment, zone: zoneinfo.ZoneInfo, stamp: dt.datetime,
-                  sequence: int, links: PacketLinks, domain: str, summary: str,
-                  used: _Used) -> icalendar.Event:
-    event = icalendar.Event()
-    _common(event, f"{facts.stem}-{moment.key}@{domain}", stamp, sequence, facts, links)
-    _timed(event, moment.start, moment.end, zone, ITEM_LENGTH, used)
-    event.add("summary", _text(summary))
+def _moment_event(facts: Facts, moment: _Moment, zone: zoneinfo.ZoneInfo, shared: _Shared,
+                  domain: str, summary: str, used: _Used) -> Block:
+    props = [_escaped("UID", f"{facts.stem}-{moment.key}@{domain}"), *shared.properties,
+             *_timed(moment.start, moment.end, zone, ITEM_LENGTH, used),
+             _escaped("SUMMARY", plain(summary))]
     if moment.place:
-        event.add("location", _text(moment.place))
-    event.add("description", _lines([
-        f"接待 Host: {', '.join(plain(name) for name in moment.hosts)}",
-        f"交通 Transport: {moment.detail}" if moment.detail else None,
-        _visit_line(facts),
-        *_packet_lines(facts, links)]))
-    return event
+        props.append(_text("LOCATION", _plain(moment.place)))
+    props.append(_moment_description(moment.hosts, moment.detail,
+                                     (*shared.visit_line, *shared.packet_lines)))
+    return Block(icalendar.Event, tuple(props))
+
+
+@functools.lru_cache(maxsize=8192)
+def _moment_description(hosts: tuple[str, ...], detail: str | None,
+                        tail: tuple[str, ...]) -> Property:
+    """Who hosts, the transport, then *tail* (plain lines): the same for the items of a visit
+    with the same hosts, and in the packet's file and the feed."""
+    return _escaped("DESCRIPTION", _lines([
+        f"接待 Host: {', '.join(plain(name) for name in hosts)}",
+        f"交通 Transport: {detail}" if detail else None], tail))
 
 
 @functools.lru_cache(maxsize=64)
@@ -326,22 +544,28 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone
     return zone
 
 
-def _finish(cal: icalendar.Calendar, used: _Used, fallback: zoneinfo.ZoneInfo,
+@functools.lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    """:func:`_vtimezone` as icalendar writes it."""
+    return bytes(_vtimezone(tzid, first_year, last_year).to_ical())
+
+
+def _finish(head: Block, events: list[Block], used: _Used, fallback: zoneinfo.ZoneInfo,
             stamp: dt.datetime) -> bytes:
-    """*cal* as bytes, with a VTIMEZONE for every zone its events use (RFC 5545 3.2.19), from
-    the first year of the events to the end of the last, before the events; a calendar without
-    events gets its fallback zone's (RFC 5545 wants at least one component in a calendar).
+    """The calendar of *head* and *events* as bytes, with a VTIMEZONE for every zone its events
+    use (RFC 5545 3.2.19), from the first year of the events to the end of the last, before the
+    events; a calendar without events gets its fallback zone's (RFC 5545 wants at least one
+    component in a calendar).
 
     :meth:`icalendar.Calendar.add_missing_timezones` does the same, but computes each zone
     anew (about 70 ms for a zone without daylight saving time, once per file) and walks every
     event twice to find the zones: here each zone is computed once per span of years and shared
     by every file of the build, and the zones are noted as the events are made.
     """
-    zones = sorted(used.zones) if cal.subcomponents else [str(fallback.key)]
+    zones = sorted(used.zones) if events else [str(fallback.key)]
     first, last = min(used.years, default=stamp.year), max(used.years, default=stamp.year) + 1
-    for position, tzid in enumerate(zones):
-        cal.subcomponents.insert(position, _vtimezone(tzid, first, last))
-    return bytes(cal.to_ical())
+    return CalendarFile(head, tuple((tzid, first, last) for tzid in zones),
+                        tuple(events)).to_ical()
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -354,12 +578,12 @@ def visit_calendar(facts: Facts, zone: zoneinfo.ZoneInfo, when: dt.date | dt.dat
     the visit file's number of commits."""
     links = links or PacketLinks()
     stamp, used = _stamp(when), _Used()
-    cal = _calendar(facts.visit.title.both() if facts.visit.title
-                    else facts.visit.client.company)
-    for moment in _moments(facts):
-        cal.add_component(_moment_event(facts, moment, zone, stamp, sequence, links,
-                                        PACKET_DOMAIN, moment.summary, used))
-    return _finish(cal, used, zone, stamp)
+    head = _calendar(facts.visit.title.both() if facts.visit.title
+                     else facts.visit.client.company)
+    shared = _shared(facts, stamp, sequence, links)
+    events = [_moment_event(facts, moment, zone, shared, PACKET_DOMAIN, moment.summary, used)
+              for moment in _moments(facts)]
+    return _finish(head, events, used, zone, stamp)
 
 
 def all_visits_calendar(visits: Sequence[Facts], name: str, when: dt.date | dt.datetime, *,
@@ -374,33 +598,32 @@ def all_visits_calendar(visits: Sequence[Facts], name: str, when: dt.date | dt.d
     *sequences* maps a visit's stem to its SEQUENCE."""
     links = links or PacketLinks()
     stamp, used = _stamp(when), _Used()
-    cal = _calendar(name, feed=True)
+    events: list[Block] = []
     for facts in visits:
         visit = facts.visit
-        sequence = (sequences or {}).get(facts.stem, 0)
-        zone = zone_of(facts)
-        event = icalendar.Event()
-        _common(event, f"{facts.stem}@{FEED_DOMAIN}", stamp, sequence, facts, links)
-        event.add("dtstart", facts.first_day)
-        event.add("dtend", facts.last_day + dt.timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-        event.add("summary", _text(visit.title.both() if visit.title
-                                         else f"{visit.client.company} visit"))
-        event.add("description", _lines([
-            f"{visit.client.company} ({visit.client.country}), tier {visit.tier}, "
-            f"owner {visit.owner}",
-            *_packet_lines(facts, links)]))
-        cal.add_component(event)
+        shared = _shared(facts, stamp, (sequences or {}).get(facts.stem, 0), links)
+        events.append(Block(icalendar.Event, (
+            _escaped("UID", f"{facts.stem}@{FEED_DOMAIN}"), *shared.properties,
+            _date("DTSTART", facts.first_day),
+            _date("DTEND", facts.last_day + dt.timedelta(days=1)),
+            _text("TRANSP", "TRANSPARENT"),
+            _escaped("SUMMARY", plain(visit.title.both() if visit.title
+                                     else f"{visit.client.company} visit")),
+            _escaped("DESCRIPTION", _lines([
+                f"{visit.client.company} ({visit.client.country}), tier {visit.tier}, "
+                f"owner {visit.owner}"], shared.packet_lines)))))
         if timed_since is not None and facts.last_day < timed_since:
             continue
         if timed_until is not None and facts.first_day > timed_until:
             continue
+        zone = zone_of(facts)
         for moment in _moments(facts):
             summary = moment.summary if moment.key in ("arrival", "departure") \
                 else f"{visit.client.company}: {moment.summary}"
-            cal.add_component(_moment_event(facts, moment, zone, stamp, sequence, links,
-                                            FEED_DOMAIN, summary, used))
-    return _finish(cal, used, zoneinfo.ZoneInfo(DEFAULT_ZONE), stamp)
+            events.append(_moment_event(facts, moment, zone, shared, FEED_DOMAIN, summary,
+                                        used))
+    return _finish(_calendar(name, feed=True), events, used, zoneinfo.ZoneInfo(DEFAULT_ZONE),
+                   stamp)
 
 
 @dataclass(frozen=True)
@@ -421,32 +644,35 @@ def task_calendars(visits: Sequence[Facts], feeds: Mapping[str, TaskFeed],
     commits); *fallback* is the zone of a feed without tasks."""
     links = links or PacketLinks()
     stamp = _stamp(when)
-    cals = {dept: (_calendar(feed.name, feed=True), _Used()) for dept, feed in feeds.items()}
+    cals: dict[str, tuple[list[Block], _Used]] = {dept: ([], _Used()) for dept in feeds}
+    owners = {dept: plain(f"负责 Owner: {f'{names.zh} {names.en}' if names else dept}")
+              for dept, feed in feeds.items() for names in [feed.dept_name]}
     for facts in visits:
         visit = facts.visit
         zone = zone_of(facts)
-        sequence = (sequences or {}).get(facts.stem, 0)
+        shared = _shared(facts, stamp, (sequences or {}).get(facts.stem, 0), links)
         for entry, key in task_keys(facts):
             if entry.owner not in cals:
                 continue
-            cal, used = cals[entry.owner]
-            names = feeds[entry.owner].dept_name
-            event = icalendar.Event()
-            _common(event, f"{facts.stem}-{key}@{TASKS_DOMAIN}", stamp, sequence, facts, links)
-            _timed(event, entry.due, None, zone, TASK_LENGTH, used)
-            event.add("transp", "TRANSPARENT")
+            events, used = cals[entry.owner]
             mark = "✓ " if entry.done else ""
-            event.add("summary", _text(f"{mark}{entry.label('zh')} · {visit.client.company}"))
+            zh, en = entry.label("zh"), entry.label("en")
             item = entry.item
-            event.add("description", _lines([
-                entry.label("en") if entry.label("en") != entry.label("zh") else None,
-                "已完成 Done" if entry.done else None,
-                f"负责 Owner: {f'{names.zh} {names.en}' if names else entry.owner}",
-                f"截止 Due: {entry.due:%Y-%m-%d %H:%M} ({zone.key})",
-                f"活动 Item: {entry.item_day:%Y-%m-%d} {item.at:%H:%M} {item.what.both()}"
-                if item is not None and entry.item_day is not None else None,
-                _visit_line(facts),
-                *_packet_lines(facts, links)]))
-            cal.add_component(event)
+            events.append(Block(icalendar.Event, (
+                _escaped("UID", f"{facts.stem}-{key}@{TASKS_DOMAIN}"), *shared.properties,
+                *_timed(entry.due, None, zone, TASK_LENGTH, used),
+                _text("TRANSP", "TRANSPARENT"),
+                _escaped("SUMMARY", plain(f"{mark}{zh} · {visit.client.company}")),
+                _escaped("DESCRIPTION", "\n".join((
+                    *_plain_lines([en if en != zh else None,
+                                   "已完成 Done" if entry.done else None]),
+                    owners[entry.owner],
+                    *_plain_lines([
+                        f"截止 Due: {entry.due:%Y-%m-%d %H:%M} ({zone.key})",
+                        f"活动 Item: {entry.item_day:%Y-%m-%d} {item.at:%H:%M} "
+                        f"{item.what.both()}"
+                        if item is not None and entry.item_day is not None else None]),
+                    *shared.visit_line, *shared.packet_lines))))))
     home = fallback or zoneinfo.ZoneInfo(DEFAULT_ZONE)
-    return {dept: _finish(cal, used, home, stamp) for dept, (cal, used) in cals.items()}
+    return {dept: _finish(_calendar(feeds[dept].name, feed=True), events, used, home, stamp)
+            for dept, (events, used) in cals.items()}

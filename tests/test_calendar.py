@@ -27,7 +27,7 @@ from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 from sitebuild import copy_project, git
 
-from generator.calendar import RECENT
+from generator.calendar import RECENT, CalendarFile
 from generator.escape import plain
 from generator.history import file_history
 from generator.load import visit_zone
@@ -577,6 +577,44 @@ def test_hostile_text_stays_text(project: Path, tmp_path: Path) -> None:
             assert re.match(r"^([A-Z-]+[;:]| )", line) or line == "", (name, line)
         assert "UID:evil@x" not in unfolded(content), name
         assert "Evil/Zone" not in tzids(content)[0], name
+
+
+# --- the writer: what icalendar writes, byte for byte ---------------------------------------
+
+def _with_every_kind_of_visit(tmp_path: Path) -> Path:
+    """The fixture visits, a visit in Berlin over a change of the clocks and a hostile one whose
+    texts start with a byte order mark (which icalendar's writing drops)."""
+    visits = visits_copy(tmp_path / "visits")
+    write_visit(visits, "2027-03-27-spree-de", _dst_visit())
+    hostile = _hostile_visit()
+    hostile["title"] = f"\ufeff{hostile['title']}"
+    hostile["arrival"]["place"] = f"\ufeff{hostile['arrival']['place']}"
+    hostile["schedule"][dt.date(2026, 12, 8)][1]["what"] = "\ufeffWhat \\N, ; ^ \\"
+    write_visit(visits, "2026-12-08-hostile-de", hostile)
+    return visits
+
+
+@pytest.mark.parametrize("site_url", [None, SITE])
+def test_the_files_are_what_icalendar_writes_of_their_components(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        site_url: str | None) -> None:
+    """Each file is written from its properties' lines (calendar.CalendarFile.to_ical); the
+    same calendar as icalendar components, written by icalendar, must give the same bytes."""
+    visits = _with_every_kind_of_visit(tmp_path)
+    written = build(project, visits, site_url=site_url)
+    references: list[bytes] = []
+
+    def by_icalendar(file: CalendarFile) -> bytes:
+        references.append(bytes(file.to_component().to_ical()))
+        return references[-1]
+
+    monkeypatch.setattr(CalendarFile, "to_ical", by_icalendar)
+    expected = build(project, visits, site_url=site_url)
+    assert len(references) == len(expected) == len(written)
+    assert written.keys() == expected.keys()
+    for name, data in written.items():
+        assert data == expected[name], name
+    assert len({"Asia/Shanghai", "Europe/Berlin"} & tzids(written["visits.ics"])[1]) == 2
 
 
 # --- in the built site --------------------------------------------------------------------
