@@ -171,10 +171,10 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
 def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:
     """The calendar files, the same for every language, written once (*site_url*: the site's
     address, for absolute packet links)."""
-    from .project import calendars
+    from .project import calendar_files
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name, content in calendars(result, site_url=site_url).items():
+    for name, content in calendar_files(result, site_url=site_url):
         (folder / name).write_bytes(content)
 
 

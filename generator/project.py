@@ -7,6 +7,7 @@ MkDocs plugin and the CLI are thin adapters over :class:`Project`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,7 +271,15 @@ def listed(result: Result) -> tuple[list[Facts], list[Facts]]:
 
 def calendars(result: Result, only: set[str] | None = None, *, site_url: str | None = None,
               now: dt.datetime | None = None, shared: bool = True) -> dict[str, bytes]:
-    """The calendar files, the same for every language, by file name: one per visit
+    """The calendar files of :func:`calendar_files`, by file name."""
+    return dict(calendar_files(result, only, site_url=site_url, now=now, shared=shared))
+
+
+def calendar_files(result: Result, only: set[str] | None = None, *,
+                   site_url: str | None = None, now: dt.datetime | None = None,
+                   shared: bool = True) -> Iterator[tuple[str, bytes]]:
+    """The calendar files, the same for every language, one by one (name and content, so a
+    caller writes each as it comes and never holds thousands at once): one per visit
     (``<stem>.ics``; *only*: just those visits'), the feed of all listed visits
     (``visits.ics``) and one task feed per department of the policy (``tasks-<dept>.ics``,
     its tasks of the listed visits that start in the next ``calendar.AHEAD`` days), see
@@ -313,15 +322,15 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
     task_commits = {stem: n + (rules.commits if rules is not None else 0)
                     for stem, n in commits.items()}
 
-    files: dict[str, bytes] = {
-        f"{facts.stem}.ics": visit_calendar(facts, zone(facts), moment, links=links,
-                                            sequence=commits[facts.stem])
-        for facts in result.facts if only is None or facts.stem in only}
+    for facts in result.facts:
+        if only is None or facts.stem in only:
+            yield f"{facts.stem}.ics", visit_calendar(facts, zone(facts), moment, links=links,
+                                                      sequence=commits[facts.stem])
     if not shared:  # only the visits' own files (the live preview writes the feeds apart)
-        return files
+        return
     shown = [f for f in result.facts if not f.visit.confidential]
     name = " · ".join(catalogue.t(lang, "visits") for lang in LANGUAGES)
-    files["visits.ics"] = all_visits_calendar(
+    yield "visits.ics", all_visits_calendar(
         sorted(shown, key=lambda f: (f.first_day, f.stem)), name, moment, zone_of=zone,
         links=links, sequences=commits, timed_since=result.today - RECENT,
         timed_until=result.today + AHEAD)
@@ -333,8 +342,8 @@ def calendars(result: Result, only: set[str] | None = None, *, site_url: str | N
         if re.fullmatch(r"[A-Za-z0-9_-]+", key)}  # a safe file name: keys are words ("admin")
     tasks = task_calendars(upcoming, feeds, moment, zone_of=zone, links=links,
                            sequences=task_commits, fallback=zoneinfo.ZoneInfo(policy.timezone))
-    files.update((f"tasks-{key}.ics", content) for key, content in tasks.items())
-    return files
+    for key, content in tasks.items():
+        yield f"tasks-{key}.ics", content
 
 
 def country_tips(result: Result, facts: Facts, lang: str) -> list[Note]:
