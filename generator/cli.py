@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
-import logging
 import os
 import re
-import shutil
 import sys
-import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from .problems import format_json, format_report
-from .project import Paths, load_project
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -42,7 +38,52 @@ def _today(value: str) -> str:
     return value
 
 
+@contextmanager
+def _importing(module: str) -> Iterator[None]:
+    """Import *module* (and what the block imports with it) with the cyclic garbage collector
+    paused, then freeze what the imports made out of the collector (``gc.freeze``): tens of
+    thousands of objects that stay for the whole run, which it would otherwise walk again and
+    again, finding nothing to free. Nothing is done when *module* was imported before (a
+    process that already ran a command, such as a test)."""
+    if module in sys.modules or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+PLUGINS_ENV = "PYDANTIC_DISABLE_PLUGINS"
+
+
+@contextmanager
+def _without_pydantic_plugins() -> Iterator[None]:
+    """No pydantic plugin takes part while the block runs: looking for one reads the metadata
+    of every installed package, and the handbook uses none. A PYDANTIC_DISABLE_PLUGINS set in
+    the environment is kept (set but empty: every plugin takes part)."""
+    if PLUGINS_ENV in os.environ:
+        yield
+        return
+    os.environ[PLUGINS_ENV] = "__all__"
+    try:
+        yield
+    finally:
+        os.environ.pop(PLUGINS_ENV, None)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    """Check the policy and the visit files given (default: every file in visits/)."""
+    with _without_pydantic_plugins():
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    with _importing("generator.project"):
+        from .problems import format_json, format_report
+        from .project import Paths, load_project
     root = find_root()
     files = [Path(p) for p in args.paths] if args.paths else None
     missing = [p for p in files or [] if not p.exists()]
@@ -91,6 +132,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def _quiet_mkdocs() -> None:
     """Show MkDocs' messages the way the mkdocs command does, without its 2.0 banner."""
+    import logging
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_handbook", False) for h in logger.handlers):
@@ -169,6 +212,8 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _remove(path: Path) -> None:
+    import shutil
+
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
@@ -182,6 +227,8 @@ def install_site(built: Path, target: Path) -> None:
     target, then swapped in with two renames; that folder is removed at the end, and at the
     start of the next build if a kill left it behind.
     """
+    import shutil
+
     swap = target.parent / f"{SWAP_PREFIX}{target.name}"
     _remove(swap)
     swap.mkdir(parents=True)
@@ -199,6 +246,9 @@ def install_site(built: Path, target: Path) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate once, build every language in the system's temporary folder (side by side),
     then move the site into place."""
+    import shutil
+    import tempfile
+
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
@@ -284,9 +334,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the visit file's JSON Schema for editors, or with --check say if it is stale."""
-    from .load import load_policy
-    from .problems import Severity, display_path
-    from .schema import SCHEMA_PATH, is_current, render
+    with _importing("generator.schema"):
+        from .load import load_policy
+        from .problems import Severity, display_path, format_report
+        from .project import Paths
+        from .schema import SCHEMA_PATH, is_current, render
 
     root = find_root()
     paths = Paths(root)

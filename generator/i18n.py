@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pycountry
-
+from . import datacache
 from .models.common import LANGUAGES
-from .yamlload import read_yaml
+from .yamlload import decode_text, load_yaml
+
+if TYPE_CHECKING:
+    import gettext
 
 
 class CatalogueError(Exception):
@@ -31,7 +33,20 @@ class Catalogue:
 
 
 def load_catalogue(path: Path) -> Catalogue:
-    loaded = read_yaml(path)
+    """The catalogue in the file *path*, kept by :mod:`generator.datacache` while the file
+    and the generator are the same. Raises CatalogueError, OSError, UnicodeDecodeError and
+    YamlSyntaxError."""
+    content = path.read_bytes()
+    messages = datacache.recall("catalogue", path, content)
+    if isinstance(messages, dict):
+        return Catalogue(messages)
+    catalogue = _read_catalogue(path, content)
+    datacache.remember("catalogue", path, content, catalogue.messages)
+    return catalogue
+
+
+def _read_catalogue(path: Path, content: bytes) -> Catalogue:
+    loaded = load_yaml(decode_text(content))
     if not isinstance(loaded.data, dict):
         raise CatalogueError(f"{path}: expected a mapping of message keys")
     messages: dict[str, dict[str, str]] = {}
@@ -47,6 +62,10 @@ def load_catalogue(path: Path) -> Catalogue:
 
 @cache
 def _country_translation(lang: str) -> gettext.NullTranslations:
+    import gettext
+
+    import pycountry
+
     if lang == "zh":
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"],
                                    fallback=True)
@@ -54,6 +73,8 @@ def _country_translation(lang: str) -> gettext.NullTranslations:
 
 
 def country_name(code: str, lang: str) -> str:
+    import pycountry  # its databases load on first use: most checks need no name
+
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
@@ -62,6 +83,8 @@ def country_name(code: str, lang: str) -> str:
 
 
 def language_name(code: str, lang: str) -> str:
+    import pycountry
+
     language = pycountry.languages.get(alpha_2=code)
     if language is None:
         return code
@@ -72,6 +95,10 @@ def language_name(code: str, lang: str) -> str:
 
 @cache
 def _language_translation() -> gettext.NullTranslations:
+    import gettext
+
+    import pycountry
+
     return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["zh_CN"],
                                fallback=True)
 

@@ -14,10 +14,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .links import TooDeep, unsafe_links
 from .models import Policy, Visit
 from .models.local import Local
-from .models.visit import time_zone_names
+from .models.visit import is_time_zone
 from .problems import (
     Problem,
     ProblemSink,
@@ -27,7 +26,17 @@ from .problems import (
     quote_list,
     suggestion,
 )
-from .yamlload import CONTROL_FIX, LoadedYaml, PathKey, Position, YamlSyntaxError, read_yaml
+from .yamlload import (
+    CONTROL_FIX,
+    DeferredYaml,
+    LoadedYaml,
+    PathKey,
+    Position,
+    YamlSyntaxError,
+    decode_text,
+    load_yaml,
+    read_yaml,
+)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -51,16 +60,12 @@ class Loaded(Generic[T]):
             p.severity is Severity.ERROR for p in self.problems)
 
 
-def _load_model(path: Path, name: str, model: type[M],
-                context: dict[str, object] | None = None,
-                max_bytes: int | None = None) -> Loaded[M]:
-    return _load_scanned(path, name, model, context, max_bytes)[0]
-
-
 def _load_scanned(path: Path, name: str, model: type[M],
                   context: dict[str, object] | None = None,
-                  max_bytes: int | None = None) -> tuple[Loaded[M], list[tuple[PathKey, str]]]:
-    """The file loaded and validated, and its text values (for the length limits)."""
+                  max_bytes: int | None = None, content: bytes | None = None,
+                  ) -> tuple[Loaded[M], list[tuple[PathKey, str]]]:
+    """The file loaded and validated, and its text values (for the length limits); *content*
+    is the file's bytes when they were read already."""
     sink = ProblemSink(name)
     try:
         if not path.is_file():  # a device or a pipe would never end; a folder is no file
@@ -74,7 +79,7 @@ def _load_scanned(path: Path, name: str, model: type[M],
                      "keep one visit per file and remove pasted documents or data; the limit "
                      "is limits.max_file_bytes in the policy")
             return (Loaded(path, name, None, None, sink.problems), [])
-        source = read_yaml(path)
+        source = read_yaml(path) if content is None else load_yaml(decode_text(content))
     except YamlSyntaxError as error:
         message = (f"this is not valid YAML: {error.reason}." if error.syntax
                    else f"{error.reason}.")
@@ -198,14 +203,58 @@ def _offset_position(path: Path, offset: int) -> Position:
 
 
 def load_policy(path: Path, root: Path | None = None) -> Loaded[Policy]:
-    loaded = _load_model(path, display_path(path, root), Policy)
+    """The policy file loaded and validated. A policy that validated without a problem is
+    kept by :mod:`generator.datacache` and given back while the file and the generator are
+    the same (validating it means building the policy's models first: most of a check)."""
+    name = display_path(path, root)
+    content = _read_bytes(path)
+    model = None if content is None else _recall_policy(path, content)
+    if model is not None and content is not None:
+        loaded = Loaded(path, name, model, DeferredYaml(decode_text(content)))
+    else:
+        loaded = _load_scanned(path, name, Policy, content=content)[0]
+        if loaded.model is not None and not loaded.problems and content is not None:
+            _remember_policy(path, content, loaded.model)
     if loaded.model is not None:
         _check_policy(loaded.model, ProblemSink(loaded.name, loaded.source), loaded)
     return loaded
 
 
+def _read_bytes(path: Path) -> bytes | None:
+    """The bytes of the regular file *path*, or None (then loading it says what is wrong)."""
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _recall_policy(path: Path, content: bytes) -> Policy | None:
+    from . import datacache
+    from .models import stored
+
+    data = datacache.recall("policy", path, content)
+    if data is None:
+        return None
+    try:
+        model = stored.load(data)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return model if isinstance(model, Policy) else None
+
+
+def _remember_policy(path: Path, content: bytes, policy: Policy) -> None:
+    from . import datacache
+    from .models import stored
+
+    try:
+        data = stored.dump(policy)
+    except stored.Unstorable:
+        return
+    datacache.remember("policy", path, content, data)
+
+
 def _check_policy(policy: Policy, sink: ProblemSink, loaded: Loaded[Policy]) -> None:
-    if policy.timezone not in time_zone_names():
+    if not is_time_zone(policy.timezone):
         sink.add(("timezone",), f"found '{policy.timezone}', which is not a time zone name.",
                  "use an IANA name such as Asia/Shanghai")
     for key, tier in policy.tiers.items():
@@ -436,6 +485,8 @@ def check_links(visit: Visit, sink: ProblemSink) -> None:
             fields.extend(_texts(("schedule", str(day), index, "notes"), item.notes))
     if not fields:
         return
+    from .links import TooDeep, unsafe_links  # (and an HTML parser) only for Markdown fields
+
     try:
         found_links = unsafe_links("\n\n".join(text for _, text in fields))
     except TooDeep:

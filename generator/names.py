@@ -10,13 +10,10 @@ Zeng, not Ceng), so the surname is looked up first.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 from .models import Visit
 from .models.visit import Host
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 SURNAMES_PATH = Path(__file__).with_name("surnames.txt")
 
@@ -34,7 +31,11 @@ def surnames() -> dict[str, str]:
 
 
 def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))
+    """Whether *text* holds a Chinese character (CJK Unified Ideographs and their Extension
+    A, CJK Compatibility Ideographs). A comparison, not a regular expression: compiling one
+    of these ranges takes milliseconds."""
+    return any(0x3400 <= (code := ord(char)) <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+               for char in text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -739,3 +739,31 @@ def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Read and parse a UTF-8 YAML file (a BOM is accepted)."""
     text = path.read_text(encoding="utf-8-sig")
     return load_yaml(text, limits)
+
+
+def decode_text(content: bytes) -> str:
+    """The bytes of a file as :func:`read_yaml` reads its text: UTF-8 with or without a BOM,
+    every line ending (\\r\\n, \\r) as \\n. Raises UnicodeDecodeError."""
+    return content.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DeferredYaml(LoadedYaml):
+    """The :class:`LoadedYaml` of a *text* known to load, parsed when first used.
+
+    A policy that :mod:`generator.datacache` gives back is valid, so its positions are only
+    needed to place a problem that a later check finds (a link to a missing page)."""
+
+    def __init__(self, text: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        # No fields yet: reading one (data, values, keys, duplicates, text) parses the text.
+        self._pending = (text, limits)
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not yet set
+        if name not in _LOADED_FIELDS or "_pending" not in self.__dict__:
+            raise AttributeError(name)
+        loaded = load_yaml(*self.__dict__["_pending"])
+        del self.__dict__["_pending"]
+        self.__dict__.update(vars(loaded))
+        return getattr(self, name)
+
+
+_LOADED_FIELDS = frozenset(LoadedYaml.__dataclass_fields__)

@@ -1,13 +1,11 @@
 """The settings of the policy's checks (``check_settings:`` in the policy)."""
 
-from __future__ import annotations
-
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import Strict, listify
+from .common import Strict, empty_dict, empty_list, listify
 from .vocabulary import Transport
 
 Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
@@ -29,27 +27,29 @@ class Site(Strict):
         description="Degrees east (negative: west).")
 
 
-SHANGHAI = Site(latitude=31.23, longitude=121.47)
+# Made without validating (a literal): validating would build the model's validator, which
+# no check needs when the policy comes from generator.datacache.
+SHANGHAI = Site.model_construct(latitude=31.23, longitude=121.47)
 AFTER_LANDING: dict[Transport, int] = {"flight": 90, "train": 30}
 
 
 class CheckSettings(Strict):
     hotel_risk_countries: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        default_factory=empty_list,
         description="Countries whose clients may see a host-paid hotel as a bribe.")
     banquet_note_diets: listify(str) = Field(  # type: ignore[valid-type]
         default_factory=lambda: ["halal"],
         description="Deprecated, read by the old check banquet-diet-note only: diets that "
         "need a note on a banquet item. meal_note_diets (check meal-diet-note) replaces it.")
     restaurant_note_diets: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        default_factory=empty_list,
         description="Diets listed under every meal item; empty means all diets.")
     meal_note_diets: listify(str) = Field(  # type: ignore[valid-type]
         default_factory=lambda: ["halal"],
         description="Diets that every meal item must mention (in its notes, what or where) "
         "when a visitor has them (check meal-diet-note).")
     diet_note_words: dict[str, listify(str)] = Field(  # type: ignore[valid-type]
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Words that count as mentioning a diet in a meal item (any case); a "
         "diet not listed is found by its key and its names in the policy's diets.")
     home_country: str = Field(
@@ -77,7 +77,7 @@ class CheckSettings(Strict):
         "the Ramadan fast begins.")
 
     @model_validator(mode="after")
-    def _country_code(self) -> CheckSettings:
+    def _country_code(self) -> Self:
         code = self.home_country.strip()
         if len(code) != 2 or not code.isalpha():
             raise PydanticCustomError(

@@ -6,9 +6,7 @@ never marked: it is what the writer wants every reader to see (a hotel's name, a
 terminal).
 """
 
-from __future__ import annotations
-
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -36,7 +34,7 @@ class Local(Strict):
     en: str | None = None
 
     @model_validator(mode="after")
-    def _one_language(self) -> Local:
+    def _one_language(self) -> Self:
         if self.zh is None and self.en is None:
             raise PydanticCustomError(
                 "local_empty", "holds neither zh nor en text.", {})

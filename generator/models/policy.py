@@ -1,11 +1,9 @@
 """The reception policy: the company's rules as data (``policy/reception.yml``)."""
 
-from __future__ import annotations
-
 import datetime as dt
 import functools
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
@@ -19,7 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .check_settings import CheckSettings
-from .common import Strict, Text, listify
+from .common import Strict, Text, empty_dict, empty_list, listify
 from .vocabulary import (
     ANCHORS,
     DUE_UNITS,
@@ -63,7 +61,7 @@ class DueSpec(Strict):
     amount: int = 0
     unit: DueUnit = "d"
 
-    def describe(self, lang: str, catalogue: Catalogue | None = None) -> str:
+    def describe(self, lang: str, catalogue: "Catalogue | None" = None) -> str:
         """The due time in words, e.g. "5 days before arrival", from the catalogue's
         ``due_*`` messages (the repository's catalogue when none is given)."""
         if catalogue is None:
@@ -116,15 +114,15 @@ class Condition(Strict):
     hotel_paid_by: Payer | None = None
     gifts: bool | None = Field(default=None, description="The visit lists gifts.")
     tour: listify(Tour) = Field(  # type: ignore[valid-type]
-        default_factory=list, description="A schedule item with one of these tours.")
+        default_factory=empty_list, description="A schedule item with one of these tours.")
     meal: listify(Meal) = Field(  # type: ignore[valid-type]
-        default_factory=list, description="A schedule item with one of these meals.")
-    tiers: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+        default_factory=empty_list, description="A schedule item with one of these meals.")
+    tiers: listify(str) = Field(default_factory=empty_list)  # type: ignore[valid-type]
     diets: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list, description="A visitor with one of these diets.")
-    countries: listify(str) = Field(default_factory=list)  # type: ignore[valid-type]
+        default_factory=empty_list, description="A visitor with one of these diets.")
+    countries: listify(str) = Field(default_factory=empty_list)  # type: ignore[valid-type]
     relationships: listify(Relationship) = Field(  # type: ignore[valid-type]
-        default_factory=list)
+        default_factory=empty_list)
     visitors_over: int | None = Field(default=None, description="More than N visitors.")
 
 
@@ -214,7 +212,7 @@ class Cap(Strict):
         default=0, description="Added for each visitor beyond base_guests (per: party).")
 
     @model_validator(mode="after")
-    def _consistent(self) -> Cap:
+    def _consistent(self) -> Self:
         if self.actual:
             if self.amount is not None or self.base_guests is not None or self.extra_guest:
                 raise mistake("says actual (the actual cost, no cap) and also gives an amount.",
@@ -246,7 +244,7 @@ class Caps(Strict):
     """A tier's spending caps. A kind without a cap has none in the policy."""
 
     meals: dict[MealKey, CapField] = Field(
-        default_factory=dict, description="Per meal: by meal (breakfast, lunch, dinner, "
+        default_factory=empty_dict, description="Per meal: by meal (breakfast, lunch, dinner, "
         "banquet), or all for every meal without its own.")
     hotel: CapField | None = Field(default=None, description="Per night.")
     transport: CapField | None = Field(default=None, description="Per trip (arrival or "
@@ -275,7 +273,7 @@ class Tier(Strict):
     name: Text
     guests: Text = Field(description="Which visitors get this tier.")
     received_by: Text
-    must_attend: list[str] = Field(default_factory=list,
+    must_attend: list[str] = Field(default_factory=empty_list,
                                    description="Departments that must have a host at the visit.")
     meal_cap: PositiveInt | None = Field(
         default=None, description="Shorthand: one cap for every meal, per person, policy "
@@ -373,7 +371,7 @@ class HolidaySource(Strict):
                                     "holidays differ by region.")
 
     @model_validator(mode="after")
-    def _known(self) -> HolidaySource:
+    def _known(self) -> Self:
         code = self.country.upper()
         if code not in _holiday_countries():
             raise mistake("found '{found}', which is not a country the holidays package "
@@ -409,14 +407,14 @@ class WorkingDays(Strict):
     weekend: list[Weekday] = Field(default_factory=lambda: list[Weekday](["sat", "sun"]))
     holidays: HolidaySource | None = Field(
         default=None, description="Public holidays and make-up working days of a country.")
-    extra_days_off: Days = Field(default_factory=list,
+    extra_days_off: Days = Field(default_factory=empty_list,
                                  description="The company's own days off (YYYY-MM-DD).")
     extra_working_days: Days = Field(
-        default_factory=list, description="Days worked although they are a weekend day or a "
+        default_factory=empty_list, description="Days worked although they are a weekend day or a "
         "holiday (YYYY-MM-DD).")
 
     @model_validator(mode="after")
-    def _sane(self) -> WorkingDays:
+    def _sane(self) -> Self:
         if set(WEEKDAYS) <= set(self.weekend):
             raise mistake("names every day of the week as weekend, so no day would be a "
                           "working day.", "list only the days off, e.g. weekend: [sat, sun]")
@@ -432,12 +430,12 @@ class TourRule(Strict):
     """What a tour of one kind asks of guests and escorts (seed 003's tour rules, seed 000's
     positions); the packet's tour block shows it."""
 
-    gear: list[Text] = Field(default_factory=list,
+    gear: list[Text] = Field(default_factory=empty_list,
                              description="Protective gear each person wears.")
-    hand_over: list[Text] = Field(default_factory=list,
+    hand_over: list[Text] = Field(default_factory=empty_list,
                                   description="What guests hand in before entering.")
     no_photo: list[Text] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Where photos and filming are not allowed without approval.")
     escorts: Text = Field(description="Where our people walk during the tour.")
     route_owner: str | None = Field(default=None,
@@ -454,16 +452,16 @@ class Policy(Strict):
     tiers: dict[str, Tier]
     escorts: list[EscortRule] = Field(min_length=1)
     relationship_tiers: dict[str, str] = Field(
-        default_factory=dict, description="Tier suggested for a client relationship.")
+        default_factory=empty_dict, description="Tier suggested for a client relationship.")
     workday_end: Clock = Field(default=dt.time(18, 0),
                                description="When a task due on a day is due.")
     working_days: WorkingDays | None = Field(
         default=None, description="Weekend, holidays and make-up working days; a task due "
         "on a day off moves to a working day. None: every day is a working day.")
-    tours: dict[Tour, TourRule] = Field(default_factory=dict,
+    tours: dict[Tour, TourRule] = Field(default_factory=empty_dict,
                                         description="Rules of each kind of tour.")
-    tasks: list[Task] = Field(default_factory=list)
-    checks: dict[str, CheckRule] = Field(default_factory=dict)
+    tasks: list[Task] = Field(default_factory=empty_list)
+    checks: dict[str, CheckRule] = Field(default_factory=empty_dict)
     check_settings: CheckSettings = Field(default_factory=CheckSettings)
     limits: Limits = Field(default_factory=Limits)
 

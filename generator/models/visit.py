@@ -1,7 +1,5 @@
 """The visit file: one YAML file per visit, written by sales (see the visit-file spec)."""
 
-from __future__ import annotations
-
 import datetime as dt
 import functools
 import re
@@ -9,7 +7,6 @@ import unicodedata
 import zoneinfo
 from typing import Annotated, Any
 
-import pycountry
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -21,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from ..datacache import cached
 from ..problems import did_you_mean, quote_list
-from .common import Strict, listify
+from .common import Strict, empty_dict, empty_list, listify
 from .local import Line, LocalText, RequiredText
 from .vocabulary import Meal, Payer, Relationship, Tour, Transport
 
@@ -33,6 +30,8 @@ _OFFSET = re.compile(r"^([+-]?\d{1,3})\s*d$", re.IGNORECASE)
 
 @functools.cache
 def _country_names() -> dict[str, str]:
+    import pycountry  # imported when its databases are needed: to name a mistake
+
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
@@ -53,15 +52,26 @@ def _not_text(value: Any, what: str) -> None:
 @functools.cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (cached on disk: pycountry parses its whole database)."""
-    return frozenset(cached("pycountry", "countries-alpha-2",
-                            lambda: sorted(c.alpha_2 for c in pycountry.countries)))
+
+    def compute() -> list[str]:
+        import pycountry
+
+        return sorted(c.alpha_2 for c in pycountry.countries)
+
+    return frozenset(cached("pycountry", "countries-alpha-2", compute))
 
 
 @functools.cache
 def language_codes() -> frozenset[str]:
     """ISO 639-1 codes, the languages with a two-letter code (cached like the countries)."""
-    return frozenset(cached("pycountry", "languages-alpha-2", lambda: sorted(
-        code for lang in pycountry.languages if (code := getattr(lang, "alpha_2", None)))))
+
+    def compute() -> list[str]:
+        import pycountry
+
+        return sorted(code for lang in pycountry.languages
+                      if (code := getattr(lang, "alpha_2", None)))
+
+    return frozenset(cached("pycountry", "languages-alpha-2", compute))
 
 
 def parse_country(value: Any) -> str:
@@ -85,6 +95,8 @@ def parse_country(value: Any) -> str:
 @functools.cache
 def _language_names() -> dict[str, str]:
     """Names and three-letter codes of the languages that have a two-letter code, lowercased."""
+    import pycountry
+
     names: dict[str, str] = {}
     for language in pycountry.languages:
         code = getattr(language, "alpha_2", None)
@@ -145,6 +157,26 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def is_time_zone(name: str) -> bool:
+    """Whether *name* is one of :func:`time_zone_names`, most often without listing them all
+    (which opens every file of the system's time zone folder: tens of milliseconds)."""
+    return (name != "posixrules" and name in _tzdata_zones()) or name in time_zone_names()
+
+
+@functools.cache
+def _tzdata_zones() -> frozenset[str]:
+    """The zones the ``tzdata`` package lists, read as ``zoneinfo.available_timezones`` reads
+    them: its answer is these and the zone files found on the system's ``zoneinfo.TZPATH``,
+    less ``posixrules``."""
+    from importlib import resources
+
+    try:
+        with resources.files("tzdata").joinpath("zones").open("r") as handle:
+            return frozenset(zone for line in handle if (zone := line.strip()))
+    except (ImportError, FileNotFoundError):
+        return frozenset()
+
+
 # A region alone is not a zone: suggest its best-known zone rather than the closest spelling.
 _REGION_EXAMPLES = {"asia": "Asia/Shanghai", "europe": "Europe/Berlin",
                     "america": "America/New_York", "africa": "Africa/Lagos",
@@ -153,7 +185,7 @@ _REGION_EXAMPLES = {"asia": "Asia/Shanghai", "europe": "Europe/Berlin",
 
 
 def check_time_zone(value: str) -> str:
-    if value not in time_zone_names():
+    if not is_time_zone(value):
         region = value.strip().strip("/").lower()
         if region in _REGION_EXAMPLES:
             hint = (f" It names a region, not a zone: write the zone, e.g. "
@@ -443,10 +475,10 @@ class Visitor(Strict):
     principal: bool = Field(default=False,
                             description="true for the principal guest (at most one).")
     languages: listify(Language) = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Languages the guest speaks, ISO 639-1 codes; "
+        default_factory=empty_list, description="Languages the guest speaks, ISO 639-1 codes; "
         "decide where an interpreter is needed.")
     diet: listify(DietWord) = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        default_factory=empty_list,
         description="Diet words of the policy; anything else goes in notes.")
     ramadan: bool = Field(default=False, description="true: keeps the Ramadan fast, so no "
                           "daytime meals during Ramadan.")
@@ -469,7 +501,7 @@ class Host(Strict):
     phone: Phone | None = Field(default=None, description="A company phone, in quotes; shown "
                                 "in the packet's contacts.")
     languages: listify(Language) = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        default_factory=empty_list,
         description="Languages this host speaks besides Chinese, ISO 639-1 codes.")
     interpreter: bool = Field(default=False, description="true: interprets for the languages "
                               "listed at the items that name this host in with.")
@@ -488,7 +520,7 @@ class Item(Strict):
     tour: Tour | None = Field(default=None, description="Makes the item a tour: showroom, "
                               "office, production-line or sightseeing.")
     with_: listify(str) = Field(  # type: ignore[valid-type]
-        default_factory=list, alias="with", description="Our people at this item: names of "
+        default_factory=empty_list, alias="with", description="Our people at this item: names of "
         "hosts. Without it, the owner counts as the one who attends.")
     notes: LocalText | None = Field(default=None,
                                     description="Details for this item; Markdown.")
@@ -538,16 +570,16 @@ class Visit(Strict):
     visitors: list[Visitor] = Field(min_length=1, description="The guests, at least one.")
     hosts: list[Host] = Field(min_length=1, description="Our people, at least one.")
     schedule: dict[VisitDate, list[Item]] = Field(
-        default_factory=dict, description="Each day (YYYY-MM-DD) and its items.")
+        default_factory=empty_dict, description="Each day (YYYY-MM-DD) and its items.")
     gifts: listify(RequiredText) = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Gifts we give.")
+        default_factory=empty_list, description="Gifts we give.")
     checklist: list[ChecklistItem] = Field(
-        default_factory=list, description="Our own tasks, beyond those the policy derives.")
+        default_factory=empty_list, description="Our own tasks, beyond those the policy derives.")
     done: listify(TaskId) = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        default_factory=empty_list,
         description="Ids of the policy's tasks already done; ticks them in the packet.")
     approvals: list[Approval] = Field(
-        default_factory=list, description="Warnings accepted: which check, which item, who "
+        default_factory=empty_list, description="Warnings accepted: which check, which item, who "
         "approved it and when.")
     notes: LocalText | None = Field(default=None, description="Markdown, shown in the packet.")
     confidential: bool = Field(
