@@ -28,15 +28,12 @@ class History:
 def file_history(folder: Path) -> dict[str, History] | None:
     """Map of file name → its history, or ``None`` outside a git work tree."""
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
-                             capture_output=True, text=True, check=True, timeout=30)
         log = subprocess.run(
             ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--format=%x00%as",
              "--name-only", "--", "."],
             cwd=folder, capture_output=True, text=True, check=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
-    root = Path(top.stdout.strip())
     changed: dict[str, dt.date] = {}
     added: dict[str, dt.date] = {}
     commits: dict[str, int] = {}
@@ -45,7 +42,7 @@ def file_history(folder: Path) -> dict[str, History] | None:
         if line.startswith("\x00"):
             day = dt.date.fromisoformat(line[1:])
         elif line.strip() and day is not None:
-            name = (root / line.strip()).name
+            name = line.strip().rpartition("/")[2]  # git writes paths with "/"
             changed.setdefault(name, day)
             added[name] = day
             commits[name] = commits.get(name, 0) + 1

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import Finding
-from .country_notes import Note, Notes, load_notes
 from .derive import Facts, derive
 from .history import History, file_history
 from .i18n import Catalogue, CatalogueError, load_catalogue
@@ -20,7 +20,10 @@ from .load import Loaded, folder_problems, load_policy, load_visit, visit_files,
 from .models import Policy, Visit
 from .models.common import LANGUAGES
 from .problems import ApprovedProblem, Problem, ProblemSink, Severity, display_path
-from .site_checks import clash_problems, marker_problems, owners_problems, policy_link_problems
+from .site_checks import clash_problems
+
+if TYPE_CHECKING:
+    from .country_notes import Note, Notes
 
 
 def resolve_today(value: str | dt.date | None, policy: Policy | None = None) -> dt.date:
@@ -124,6 +127,9 @@ def load_project(paths: Paths, *, today: str | dt.date | None = None,
     if policy.model is None:
         return result
     if files is None:  # the whole project: the handbook's own inputs too
+        from .country_notes import load_notes
+        from .site_checks import marker_problems, owners_problems, policy_link_problems
+
         for lang in LANGUAGES:
             notes = load_notes(paths.docs / lang, paths.root, list(policy.model.diets))
             result.notes[lang] = notes

@@ -15,9 +15,7 @@ from typing import Any
 from .load import Loaded
 from .models import Policy, Visit
 from .models.common import LANGUAGES
-from .policy_tables import MARKER, TABLES
 from .problems import Problem, ProblemSink, display_path, quote_list
-from .provenance import OWNERS_FILE, Owners, OwnersError
 
 _OWNERS_MESSAGE = re.compile(r"^[^:]*?(?::(\d+))?: (.*)$", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$", re.M)
@@ -25,6 +23,8 @@ GENERATED = ("visits/index.md",)
 
 
 def owners_problems(root: Path, policy: Policy) -> list[Problem]:
+    from .provenance import OWNERS_FILE, Owners, OwnersError  # a whole-project check only
+
     path = root / OWNERS_FILE
     name = display_path(path, root)
     try:
@@ -43,6 +43,8 @@ def owners_problems(root: Path, policy: Policy) -> list[Problem]:
 
 def marker_problems(docs: Path, root: Path) -> list[Problem]:
     """``<!-- policy: NAME -->`` markers that name no table."""
+    from .policy_tables import MARKER, TABLES  # a whole-project check only
+
     problems: list[Problem] = []
     for lang in LANGUAGES:
         for page in sorted((docs / lang).rglob("*.md")):
