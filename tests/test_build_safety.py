@@ -349,3 +349,37 @@ def test_serve_with_a_broken_file_at_start_says_why_and_waits(project: Path,
     server.wait_for(server.answers("visits/", "quokka-instruments"), "the fixed site")
     assert "could not be built" not in server.get()[1]
     assert "Traceback" not in server.output
+
+
+def test_serve_shows_an_edit_and_a_removal_in_both_languages(project: Path,
+                                                               server_in: Callable[[Path],
+                                                                                   Server]
+                                                               ) -> None:
+    """The live preview's own path (only visit files changed): the edited packet in zh and
+    en, with its table of contents, the index with the new company, and a removed visit gone
+    from the site and the index."""
+    add_visit(project, "2026-12-10-numbat-optics", **{"client.company": "Numbat Optics"})
+    server = server_in(project)
+    server.wait_for(server.answers("visits/", "numbat-optics"), "the first build")
+    before = server.get("visits/2026-12-08-quokka-instruments/")[1]
+    assert 'href="#schedule"' in before  # the packet's table of contents
+
+    add_visit(project, "2026-12-08-quokka-instruments",
+              **{"client.company": "Quokka Lenses", "purpose": "Review the zebra prototypes"})
+    for path in ("visits/2026-12-08-quokka-instruments/",
+                 "en/visits/2026-12-08-quokka-instruments/"):
+        server.wait_for(server.answers(path, "zebra prototypes"), f"the edit in {path}")
+        status, page = server.get(path)
+        assert status == 200 and 'href="#schedule"' in page, page[:2000]
+        assert "Quokka Lenses" in page
+    server.wait_for(server.answers("visits/", "Quokka Lenses"), "the edit in the index")
+    assert "Quokka Instruments" not in server.get("visits/")[1]
+    assert "Quokka Lenses" in server.get("en/visits/")[1]
+
+    (project / "visits" / "2026-12-10-numbat-optics.yml").unlink()
+    server.wait_for(lambda: "numbat-optics" not in server.get("visits/")[1], "the removal")
+    assert server.get("visits/2026-12-10-numbat-optics/")[0] == 404
+    assert server.get("en/visits/2026-12-10-numbat-optics/")[0] == 404
+    assert "numbat-optics" not in server.get("en/visits/")[1]
+    server.stop()
+    assert "Traceback" not in server.output
