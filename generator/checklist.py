@@ -23,7 +23,7 @@ from .models.common import Text
 from .models.local import Local
 from .models.policy import Condition, DayOff, DueSpec, Task
 from .models.visit import Item
-from .workdays import Workdays
+from .workdays import Workdays, calendar
 
 
 class Phase(StrEnum):
@@ -54,6 +54,21 @@ class Entry:
 
     def label(self, lang: str) -> str:
         return self.text(lang)
+
+
+_NEW = object.__new__
+
+
+def _entry(key: str, text: Text | Local, owner: str, due: dt.datetime, phase: Phase, done: bool,
+           link: str, item: Item | None, item_day: dt.date | None, manual: bool,
+           moved_from: dt.datetime | None) -> Entry:
+    """``Entry(...)`` with every field given, made without the frozen class's ``__init__``
+    (one guarded assignment per field): a build makes tens of thousands."""
+    entry: Entry = _NEW(Entry)
+    entry.__dict__.update(key=key, text=text, owner=owner, due=due, phase=phase, done=done,
+                          link=link, item=item, item_day=item_day, manual=manual,
+                          moved_from=moved_from)
+    return entry
 
 
 ScheduleItems = list[tuple[dt.date, int, Item]]  # Visit.items(): day, index in the file, item
@@ -120,15 +135,17 @@ def working_due(due: dt.datetime, anchor: dt.datetime, amount: int, days: Workda
                 on_day_off: DayOff = "earlier") -> dt.datetime:
     """*due* (``amount`` days from *anchor*), moved off a day off: to the working day before
     (``earlier``) or after (``later``), same time of day, never past the anchor's side."""
-    if amount == 0 or days.is_working_day(due.date()):
+    day = due.date()
+    if amount == 0 or days.is_working_day(day):
         return due
-    earlier = dt.datetime.combine(days.previous_working_day(due.date()), due.time())
-    later = dt.datetime.combine(days.next_working_day(due.date()), due.time())
-    moved = earlier if on_day_off == "earlier" else later
-    if amount > 0 and moved < anchor:  # a task after its anchor stays after it
-        moved = later
-    elif amount < 0 and moved > anchor:  # and one before it stays before it
-        moved = earlier
+    if on_day_off == "earlier":
+        moved = dt.datetime.combine(days.previous_working_day(day), due.time())
+        if amount > 0 and moved < anchor:  # a task after its anchor stays after it
+            moved = dt.datetime.combine(days.next_working_day(day), due.time())
+    else:
+        moved = dt.datetime.combine(days.next_working_day(day), due.time())
+        if amount < 0 and moved > anchor:  # and one before it stays before it
+            moved = dt.datetime.combine(days.previous_working_day(day), due.time())
     return moved
 
 
@@ -154,7 +171,7 @@ def _task_entries(task: Task, visit: Visit, policy: Policy,
                   items: ScheduleItems | None = None,
                   days: Workdays | None = None) -> list[Entry]:
     done = task.id in visit.done
-    days = days or Workdays(policy.working_days)
+    days = days or calendar(policy.working_days)
     if task.due.anchor in ("item", "item-end"):
         if not _applies(visit, task.when, True, items):
             return []
@@ -166,21 +183,21 @@ def _task_entries(task: Task, visit: Visit, policy: Policy,
             end = dt.datetime.combine(day, item.to) if item.to else start
             anchor = start if task.due.anchor == "item" else end
             due, moved_from = _due(task, anchor, policy, days)
-            entries.append(Entry(task.id, task.text, task.owner, due, phase_of(due, visit),
-                                 done, task.link, item, day, moved_from=moved_from))
+            entries.append(_entry(task.id, task.text, task.owner, due, phase_of(due, visit),
+                                  done, task.link, item, day, False, moved_from))
         return entries
     if not _applies(visit, task.when, False, items):
         return []
     anchor = visit.arrival.at if task.due.anchor == "arrival" else visit.departure.at
     due, moved_from = _due(task, anchor, policy, days)
-    return [Entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link,
-                  moved_from=moved_from)]
+    return [_entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link,
+                   None, None, False, moved_from)]
 
 
 def manual_due(due: dt.date | int, visit: Visit, policy: Policy) -> dt.datetime:
     """A visit file's own ``due``: a date as written, or days from the arrival day (moved off a
     day off like a policy task's), at the policy's ``workday_end``."""
-    return _manual_due(due, visit, policy, Workdays(policy.working_days))[0]
+    return _manual_due(due, visit, policy, calendar(policy.working_days))[0]
 
 
 def _manual_due(due: dt.date | int, visit: Visit, policy: Policy,
@@ -196,7 +213,7 @@ def _manual_due(due: dt.date | int, visit: Visit, policy: Policy,
 def build_checklist(visit: Visit, policy: Policy) -> list[Entry]:
     """Policy tasks and the file's own checklist items, in due order."""
     items = visit.items()  # sorted once, not once per task
-    days = Workdays(policy.working_days)
+    days = calendar(policy.working_days)  # shared by every visit of the policy
     entries = [e for task in policy.tasks
                for e in _task_entries(task, visit, policy, items, days)]
     for index, item in enumerate(visit.checklist):

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .budget import BudgetKind, budget_summary, money
+from .budget import BudgetKind, BudgetSummary, budget_summary, money
 from .checklist import Entry, Phase
 from .i18n import country_name, language_name
 from .models import Policy, Visit
@@ -54,6 +54,11 @@ class Context:
     def items(self) -> list[tuple[dt.date, int, Item]]:
         """The visit's schedule items in time order (Visit.items()), sorted once for all checks."""
         return self.visit.items()
+
+    @functools.cached_property
+    def budget(self) -> BudgetSummary:
+        """The visit's budget (budget.py), worked out once for the four budget checks."""
+        return budget_summary(self.visit, self.policy)
 
 
 def _join(parts: list[Text], lang: str) -> str:
@@ -197,7 +202,7 @@ def escorts_excess(ctx: Context) -> Iterator[Finding]:
 def _over(ctx: Context, kind: BudgetKind, check: str, name: str) -> Iterator[Finding]:
     """A finding for every *kind* line of the visit's budget above its cap (budget.py)."""
     currency = ctx.policy.currency
-    for line in budget_summary(ctx.visit, ctx.policy).of(kind):
+    for line in ctx.budget.of(kind):
         if not line.over or line.amount is None or line.cap is None:
             continue
         yield Finding(check, line.path, {

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .approvals import Approved, apply_approvals
-from .budget import BudgetSummary, budget_summary
+from .budget import BudgetSummary
 from .checklist import Entry, build_checklist
 from .checks import Context, Finding, run_checks
 from .models import Policy, Visit
@@ -85,8 +85,8 @@ def meal_diets(visit: Visit, policy: Policy) -> list[tuple[str, int]]:
 def derive(visit: Visit, stem: str, policy: Policy, *, added: dt.date | None = None) -> Facts:
     """Compute a visit's schedule, diet summary, checklist and rule findings."""
     checklist = build_checklist(visit, policy)
-    findings, approved = apply_approvals(
-        visit, policy, run_checks(Context(visit, policy, checklist, added)))
+    context = Context(visit, policy, checklist, added)
+    findings, approved = apply_approvals(visit, policy, run_checks(context))
     return Facts(
         visit=visit,
         stem=stem,
@@ -98,5 +98,5 @@ def derive(visit: Visit, stem: str, policy: Policy, *, added: dt.date | None = N
         findings=findings,
         approved=approved,
         added=added,
-        budget=budget_summary(visit, policy),
+        budget=context.budget,  # the budget checks' own: computed once
     )

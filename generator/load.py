@@ -24,6 +24,7 @@ from .problems import (
     display_path,
     field_path,
     quote_list,
+    resolve,
     suggestion,
 )
 from .yamlload import (
@@ -114,7 +115,11 @@ def _load_scanned(path: Path, name: str, model: type[M],
     controls: list[tuple[PathKey, str]] = []
     todo: list[PathKey] = []
     strings: list[tuple[PathKey, str]] = []
-    _scan(source.data, (), controls, todo, strings)
+    text = source.text
+    if "\\" in text or "TODO" in text or _CONTROL.search(text):
+        _scan(source.data, (), controls, todo, strings)
+    else:  # without an escape, a value holds only what the text does: no control, no TODO
+        _collect_strings(source.data, (), strings)
     for control_path, char in controls:
         sink.add(control_path, f"contains a control character (U+{ord(char):04X}), "
                  "which cannot be shown on a page.", CONTROL_FIX)
@@ -177,6 +182,26 @@ def _scan(data: object, path: PathKey, controls: list[tuple[PathKey, str]],
                 _scan_text(value, (*path, index), controls, todo, strings)
             elif isinstance(value, dict | list):
                 _scan(value, (*path, index), controls, todo, strings)
+
+
+def _collect_strings(data: object, path: PathKey, strings: list[tuple[PathKey, str]]) -> None:
+    """Every text value of *data* with its path, in the order of :func:`_scan`."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            child = (*path, key if isinstance(key, int) and not isinstance(key, bool)
+                     else str(key))
+            if isinstance(value, str):
+                strings.append((child, value))
+            elif isinstance(value, dict | list):
+                _collect_strings(value, child, strings)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if isinstance(value, str):
+                strings.append(((*path, index), value))
+            elif isinstance(value, dict | list):
+                _collect_strings(value, (*path, index), strings)
+    elif isinstance(data, str):
+        strings.append((path, data))
 
 
 def _scan_text(text: str, path: PathKey, controls: list[tuple[PathKey, str]],
@@ -284,7 +309,7 @@ def visit_files(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in out:
-        key = path.resolve()
+        key = resolve(path)  # the folder resolved once, not for every file in it
         if key not in seen:
             seen.add(key)
             unique.append(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -181,11 +183,48 @@ def format_json(problems: Sequence[Problem], checked: int,
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path relative to *root* (or the working directory) when possible, with / separators."""
-    for base in (root, Path.cwd()):
-        if base is None:
-            continue
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+    if os.sep != "/":  # pragma: no cover - the string shortcut below is for POSIX paths
+        for base in (root, Path.cwd()):
+            if base is None:
+                continue
+            try:
+                return path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+    resolved = _resolve(path)
+    bases = [os.getcwd()] if root is None else [os.fspath(root), os.getcwd()]
+    for name in bases:
+        folder = _resolve_folder(name)
+        if resolved == folder:
+            return "."
+        prefix = folder if folder.endswith("/") else folder + "/"
+        if resolved.startswith(prefix):
+            return resolved[len(prefix):]
     return path.as_posix()
+
+
+def resolve(path: Path) -> Path:
+    """``path.resolve()``, with the folder that holds it resolved once for all its files:
+    only the file itself is looked at (when it is a link, it is resolved in full)."""
+    return Path(_resolve(path))
+
+
+def _resolve(path: Path) -> str:
+    name = path.name
+    if name in ("", "..") or os.path.islink(path):
+        return str(path.resolve())
+    return os.path.join(_resolve_folder(os.fspath(path.parent)), name)
+
+
+def _resolve_folder(folder: str) -> str:
+    if ".." in folder.split(os.sep):  # a/.. is not the folder of a when a is a link
+        return str(Path(folder).resolve())
+    return _real_folder(os.path.abspath(folder))
+
+
+@functools.lru_cache(maxsize=256)
+def _real_folder(folder: str) -> str:
+    """The resolved absolute *folder* (the visits folder, the project's root), kept: every
+    file in it is resolved from it."""
+    return str(Path(folder).resolve())

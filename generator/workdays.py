@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .datacache import cached
 from .models.policy import WEEKDAYS, WorkingDays
@@ -51,8 +51,19 @@ class Workdays:
     """The working-day calendar of a policy's ``working_days`` (None: every day works)."""
 
     rules: WorkingDays | None
+    # Days already judged: a build asks about the same few hundred days for every visit.
+    _known: dict[dt.date, bool] = field(default_factory=dict, init=False, repr=False,
+                                        compare=False)
+    _steps: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict, init=False,
+                                                       repr=False, compare=False)
 
     def is_working_day(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._judge(day)
+        return known
+
+    def _judge(self, day: dt.date) -> bool:
         rules = self.rules
         if rules is None:
             return True
@@ -82,12 +93,35 @@ class Workdays:
         return day if self.is_working_day(day) else self.previous_working_day(day)
 
     def _step(self, day: dt.date, direction: int) -> dt.date:
+        key = (day, direction)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = self._walk(day, direction)
+        return found
+
+    def _walk(self, day: dt.date, direction: int) -> dt.date:
         candidate = day
         for _ in range(_HORIZON):
             candidate += dt.timedelta(days=direction)
             if self.is_working_day(candidate):
                 return candidate
         return day  # no working day within reach: leave the date as it is
+
+
+_CALENDARS: dict[int, tuple[WorkingDays | None, Workdays]] = {}
+
+
+def calendar(rules: WorkingDays | None) -> Workdays:
+    """The :class:`Workdays` of *rules*, made once per rules object (its answers are kept), so
+    that every visit of a build shares one calendar."""
+    found = _CALENDARS.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    if len(_CALENDARS) >= 16:  # policies of earlier loads (a live preview, the tests)
+        _CALENDARS.clear()
+    days = Workdays(rules)
+    _CALENDARS[id(rules)] = (rules, days)
+    return days
 
 
 def is_working_day(rules: WorkingDays | None, day: dt.date) -> bool:
