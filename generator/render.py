@@ -11,29 +11,48 @@ overrides one of Material's partials.
 Nothing here knows MkDocs: links to handbook pages and icons come in as functions
 (:class:`Site`), and a rendered page is data (:class:`RenderedPage`): its title and
 description as plain text, its body as HTML and its outline as :class:`Heading` objects.
+
+A build renders thousands of packets, so the templates get what they print ready: one
+environment per language, whose labels and punctuation are written into each template as it
+compiles (:class:`Labels`, ``L``; :class:`Punctuation`, ``P``), helpers as filters (a filter
+costs Jinja less than a call), the checklist's lines worked out in Python
+(:meth:`Renderer.checklist`), and data the pages share (names of countries, languages and
+dates, the tours' rules) looked up once per build.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from .country_notes import Note
 from .derive import Facts, meal_diets
 from .escape import plain
-from .i18n import Catalogue, country_name, format_date, format_range, language_name
+from .i18n import (
+    Catalogue,
+    CatalogueError,
+    country_name,
+    format_date,
+    format_range,
+    language_name,
+)
 from .markdown_fields import to_html
-from .models import Policy
+from .models import Policy, Visit
 from .models.common import Text
 from .models.local import Local
+from .models.policy import TourRule
+from .models.visit import Host, Item, Visitor
 from .names import host_name, named
 from .run_sheet import (
     interpreters,
@@ -50,12 +69,104 @@ PUNCTUATION = {
     "zh": {"colon": "：", "open": "（", "close": "）", "list": "、", "semi": "；"},
     "en": {"colon": ": ", "open": " (", "close": ")", "list": ", ", "semi": "; "},
 }
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The punctuation of one language, as the templates print it: ``P.colon`` (or
+    ``P["colon"]``)."""
+
+    colon: str
+    open: str
+    close: str
+    list: str
+    semi: str
+
+    def __getitem__(self, key: str) -> str:
+        if key not in type(self).__dataclass_fields__:
+            raise KeyError(key)
+        return str(getattr(self, key))
+
+
+class Labels:
+    """Every message of the catalogue in one language, read as an attribute: ``L.schedule``
+    (or ``L["phase_" ~ phase]``). Made once per language, so a label costs a template a
+    lookup, not a call; a message with placeholders (``{n}``) is filled in with ``t()``.
+    A key the catalogue does not have is an error, as with ``t()``."""
+
+    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+        self.__dict__.update({key: catalogue.t(lang, key) for key in catalogue.messages})
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return str(self.__dict__[key])
+        except KeyError:
+            raise CatalogueError(f"no message '{key}' in the catalogue") from None
+
+
+class _Constants(jinja2.ext.Extension):
+    """Labels and punctuation written into a template when it compiles.
+
+    The environments are one per language, so ``L.schedule``, ``P.colon`` and ``t("rule")`` (a
+    message without values) mean the same text on every page: this extension puts the text in
+    their place in the token stream, and Jinja joins it with the template's own text, escaped
+    once, at compile time; printing a label then costs a page nothing. A key the catalogue
+    lacks stops the compilation with the template's name and line. Whatever is not such a
+    constant (``L[key]``, ``t(key, n=…)``) is looked up as the page renders, and a template that
+    binds one of the names itself (``{% set L = … %}``, a macro argument ``t``) keeps it.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
+        tokens = list(stream)
+        env = self.environment
+        objects: dict[str, Any] = {"L": env.globals.get("L"), "P": env.globals.get("P")}
+        lookup = {name: obj for name, obj in objects.items()
+                  if obj is not None and not _bound(tokens, name, ("dot", "lbracket"))}
+        messages = env.globals.get("t")
+        if not callable(messages) or _bound(tokens, "t", ("lparen",)):
+            messages = None
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            after = tokens[index + 1:index + 4]
+            kinds = [a.type for a in after]
+            value: str | None = None
+            if token.type == "name" and not (out and out[-1].type == "dot"):  # not x.L
+                try:
+                    if token.value in lookup and kinds[:2] == ["dot", "name"]:  # L.name
+                        value, index = lookup[token.value][after[1].value], index + 3
+                    elif (messages is not None and token.value == "t"
+                          and kinds == ["lparen", "string", "rparen"]):  # t("name")
+                        value, index = messages(after[1].value), index + 4
+                except (CatalogueError, LookupError) as error:
+                    message = (str(error) if isinstance(error, CatalogueError)
+                               else f"no punctuation {error.args[0]!r} (P.colon, P.list…)")
+                    raise jinja2.TemplateSyntaxError(message, token.lineno, stream.name,
+                                                     stream.filename) from None
+            if value is None:
+                out.append(token)
+                index += 1
+            else:
+                out.append(Token(token.lineno, "string", value))
+        return out
+
+
+def _bound(tokens: list[Token], name: str, uses: tuple[str, ...]) -> bool:
+    """Whether *name* appears in *tokens* other than as ``name.x`` / ``name[…]`` / ``name(…)``
+    (the *uses*): as the target of a set, for, import or macro argument, say."""
+    return any(token.type == "name" and token.value == name
+               and (index == 0 or tokens[index - 1].type != "dot")
+               and (index + 1 == len(tokens) or tokens[index + 1].type not in uses)
+               for index, token in enumerate(tokens))
+
+
 PACKET_TEMPLATE = "packet.html"
 SEARCH_TEMPLATE = "search.html"
 INDEX_TEMPLATE = "index.html"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a page makes a score of these, and frozen ones are slow
 class Heading:
     """One entry of a page's outline: the heading's level, its id and its plain text."""
 
@@ -120,16 +231,30 @@ class Outline:
 
     def heading(self, level: int, ident: str, title: object, *,
                 permalink: bool = True) -> Markup:
-        text = plain(title)
+        text = title if type(title) is str and _is_plain(title) else plain(title)
         entry = Heading(level, ident, text)
-        while self._stack and self._stack[-1].level >= level:
-            self._stack.pop()
-        (self._stack[-1].children if self._stack else self.roots).append(entry)
-        self._stack.append(entry)
-        key = escape(ident)
-        link = (f'<a class="headerlink" href="#{key}" title="Permanent link">&para;</a>'
-                if permalink else "")
-        return Markup(f'<h{level:d} id="{key}">{escape(text)}{link}</h{level:d}>')
+        stack = self._stack
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else self.roots).append(entry)
+        stack.append(entry)
+        # plain str, not Markup: an f-string formats a Markup through its Python __format__
+        key = ident if _ID.fullmatch(ident) else str(escape(ident))
+        shown = str(escape(text))
+        if permalink:
+            return Markup(f'<h{level:d} id="{key}">{shown}<a class="headerlink" href="#{key}" '
+                          f'title="Permanent link">¶</a></h{level:d}>')
+        return Markup(f'<h{level:d} id="{key}">{shown}</h{level:d}>')
+
+
+_ID = re.compile(r"[A-Za-z0-9_-]+")  # an id as the templates make them: nothing to escape
+
+
+def _is_plain(text: str) -> bool:
+    """Whether :func:`~generator.escape.plain` would leave *text* as it is (a heading's title
+    usually is): no control characters, no white space but single spaces inside. Every
+    white space character but the space is unprintable."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 T = TypeVar("T")
@@ -192,6 +317,63 @@ def hosts_on(facts: Facts, day: dt.date) -> list[str]:
     return [name for name in hosts if name in listed] or hosts
 
 
+class Task(NamedTuple):
+    """One line of a packet's checklist, as the checklist block prints it."""
+
+    at: str                    # the time it is due ("18:00")
+    owner: str                 # the owning department's name
+    text: Text | Local         # the task (the policy's, or the visit file's own): print with tr
+    what: Local | None         # the schedule item it is for: the item's `what`
+    done: bool
+    manual: bool               # one of the visit file's own tasks
+    moved: str                 # "moved from Sun 6 Dec" when it left a day off, else ""
+    overdue: bool
+    href: str                  # the URL of its rule's handbook page from this page, or ""
+
+
+class TaskDay(NamedTuple):
+    day: dt.date
+    label: str                 # the day, written out
+    tasks: list[Task]
+
+
+class TaskPhase(NamedTuple):
+    key: str                   # before, during, after
+    title: str
+    days: list[TaskDay]
+
+
+class TourText(NamedTuple):
+    """A tour kind's rules (policy.tours) as the tour block writes them in one language: the
+    lists joined, the route owner's department named (empty texts for what the rule lacks)."""
+
+    title: str
+    gear: str
+    escorts: str
+    hand_over: str
+    no_photo: str
+    route_owner: str           # the department's name
+    route_dept: str | None     # its key, for route_hosts
+
+
+def _tour_text(rule: TourRule, kind: str, lang: str, catalogue: Catalogue, p: Punctuation,
+               departments: dict[str, str]) -> TourText:
+    owner = rule.route_owner
+    return TourText(
+        catalogue.t(lang, "tour_rules", tour=catalogue.t(lang, f"tour_{kind}")),
+        p.semi.join(g(lang) for g in rule.gear), rule.escorts(lang),
+        p.semi.join(x(lang) for x in rule.hand_over), p.semi.join(x(lang) for x in rule.no_photo),
+        departments.get(owner, owner) if owner else "", owner)
+
+
+class Checklist(NamedTuple):
+    """A packet's checklist as its block prints it: the phases that have tasks, and whether a
+    task moved off a day off (the block then says so once)."""
+
+    phases: list[TaskPhase]
+    moved: bool
+
+
 class Renderer:
     """Renders the packet and index pages of one project in either language."""
 
@@ -201,9 +383,30 @@ class Renderer:
         self.catalogue = catalogue
         self.policy = policy
         self._envs: dict[str, jinja2.Environment] = {}
+        self._dates: dict[str, Callable[..., str]] = {}
+        self._on_item: dict[str, Callable[[Visit, Item], list[str]]] = {}
+
+    def _date(self, lang: str) -> Callable[..., str]:
+        """Dates in *lang* as the packets write them, each day written once per build."""
+        if lang not in self._dates:
+            catalogue = self.catalogue
+
+            @functools.lru_cache(maxsize=4096)
+            def written(day: dt.date, year: bool, weekday: bool) -> str:
+                return format_date(day, lang, catalogue, year=year, weekday=weekday)
+
+            def date(day: dt.date, *, year: bool = False, weekday: bool = True) -> str:
+                """*day* (a date, or the day of a datetime) as the packets write it."""
+                if isinstance(day, dt.datetime):
+                    day = day.date()
+                return written(day, year, weekday)
+
+            self._dates[lang] = date
+        return self._dates[lang]
 
     def _env(self, lang: str) -> jinja2.Environment:
-        """One environment per language, so each template is compiled once."""
+        """One environment per language, so each template is compiled once (and each
+        template that imports macros.html without context shares one module of it)."""
         if lang in self._envs:
             return self._envs[lang]
         env = jinja2.Environment(
@@ -213,23 +416,29 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=[_Constants],
         )
         catalogue = self.catalogue
+        labels = Labels(catalogue, lang)
+        punctuation = Punctuation(**PUNCTUATION[lang])
+        date = self._date(lang)
         badge = Markup('<small class="packet-untranslated" title="{}">{}</small>').format(
-            catalogue.t(lang, "untranslated_title"), catalogue.t(lang, "untranslated_mark"))
+            labels["untranslated_title"], labels["untranslated_mark"])
 
-        def tr(value: Local | Text | str | None) -> Markup:
+        def tr(value: Local | Text | str | None) -> str:
             """Free text of the visit file in this language; the other language's, marked,
             when it has none (``lang`` set, so it is read and hyphenated as what it is). The
-            policy's texts (:class:`Text`, always in both languages) print as they are."""
+            policy's texts (:class:`Text`, always in both languages) print as they are. Text
+            comes back as it is, for the template to escape as it prints it (the common case,
+            escaped once); the marked text as :class:`Markup`."""
             if value is None:
-                return Markup("")
+                return ""
             if isinstance(value, Text):
-                return escape(value(lang))
+                return value(lang)
             if not isinstance(value, Local):
-                return escape(value)
+                return value
             if not value.untranslated(lang):
-                return escape(value(lang))
+                return value(lang)
             return Markup('<span lang="{}">{}</span> {}').format(
                 value.source_lang(lang), value(lang), badge)
 
@@ -244,37 +453,132 @@ class Renderer:
             return Markup('<div lang="{}">{}</div><p>{}</p>').format(
                 value.source_lang(lang), html, badge)
 
+        # pycountry's names and the visits' date ranges, looked up once per build and language
+        country = functools.lru_cache(maxsize=None)(lambda code: country_name(code, lang))
+        language = functools.lru_cache(maxsize=None)(lambda code: language_name(code, lang))
+        date_range = functools.lru_cache(maxsize=4096)(
+            lambda a, b: format_range(a, b, lang, catalogue))
+
+        def languages(codes: Iterable[str]) -> str:
+            return punctuation.list.join(language(code) for code in codes)
+
+        def on_item(visit: Visit, item: Item) -> list[str]:
+            """Our people at *item* as the packet names them, an interpreter with the
+            languages they interpret (joined with ``P.list`` by the templates)."""
+            shown = []
+            for host in attendees(visit, item):
+                name = host_name(host, lang)
+                if host.interpreter:
+                    role = (catalogue.t(lang, "interprets", languages=languages(host.languages))
+                            if host.languages else labels["interpreter"])
+                    name = f"{name}{punctuation.open}{role}{punctuation.close}"
+                shown.append(name)
+            return shown
+
+        def money(amount: float) -> str:
+            return _money(amount, self.policy.currency)
+
+        diets = {word: diet.name(lang) for word, diet in self.policy.diets.items()}
+        departments = {key: dept.name(lang) for key, dept in self.policy.departments.items()}
+        tours = {kind: _tour_text(rule, kind, lang, catalogue, punctuation, departments)
+                 for kind, rule in self.policy.tours.items()}
+
+        def diet_names(words: Iterable[str]) -> list[str]:
+            """The policy's names of diet words in this language, for ``| join``."""
+            return [diets[word] for word in words]
+
+        def diet_counts(counts: Iterable[tuple[str, int]]) -> list[str]:
+            """Diets with how many people need each ("Halal (1)", diet_with_count), from
+            (word, count) pairs such as ``f.diet.combined`` or ``meal_diets``, for
+            ``| join(P.semi)``."""
+            return [catalogue.t(lang, "diet_with_count", count=count, need=diets[word])
+                    for word, count in counts]
+
+        def visitor(person: Visitor) -> str:
+            """A visitor's name as the packet shows it: with the Chinese name in Chinese, and
+            the principal's mark."""
+            name = (f"{person.name} {person.name_zh}" if lang == "zh" and person.name_zh
+                    else person.name)
+            if person.principal:
+                name = f"{name}{punctuation.open}{labels['principal_mark']}{punctuation.close}"
+            return name
+
+        def host(person: Host) -> str:
+            return host_name(person, lang)
+
+        def named_in(name: str, visit: Visit) -> str:
+            return named(visit, name, lang)
+
         env.globals.update(
             tr=tr,
-            host_name=lambda host: host_name(host, lang),
+            host_name=host,
             named=lambda visit, name: named(visit, name, lang),
             lang=lang,
             t=lambda key, **kw: catalogue.t(lang, key, **kw),
+            L=labels,
             policy=self.policy,
-            country=lambda code: country_name(code, lang),
-            language=lambda code: language_name(code, lang),
-            languages=lambda codes: PUNCTUATION[lang]["list"].join(
-                language_name(code, lang) for code in codes),
+            country=country,
+            language=language,
+            languages=languages,
             attendees=attendees,
+            on_item=on_item,  # a page gets its own, which remembers each item's (packet())
+            diet_names=diet_names,
+            diet_counts=diet_counts,
             interpreters=interpreters,
             interpreters_on=interpreters_on,
             tour_party=tour_party,
             route_hosts=route_hosts,
-            date=lambda d, **kw: format_date(d, lang, catalogue, **kw),
-            date_range=lambda a, b: format_range(a, b, lang, catalogue),
+            date=date,
+            date_range=date_range,
             text=lambda bilingual: bilingual(lang),
-            money=lambda amount: _money(amount, self.policy.currency),
-            P=PUNCTUATION[lang],
-            departments={key: dept.name(lang) for key, dept in self.policy.departments.items()},
+            money=money,
+            P=punctuation,
+            departments=departments,
+            tours=tours,
         )
+        # The same helpers as filters, which a template calls directly (a global function
+        # goes through Jinja's Context.call): {{ e.text | tr }}, {{ day | date }}.
         env.filters.update(
             by_phase=_by_phase,
             markdown=markdown,
-            hhmm=lambda v: v.strftime("%H:%M"),
+            hhmm=_hhmm,
             tel=tel_href,
+            tr=tr,
+            date=date,
+            text=lambda bilingual: bilingual(lang),
+            money=money,
+            language=language,
+            country=country,
+            visitor=visitor,
+            host_name=host,
+            named=named_in,
         )
         self._envs[lang] = env
+        self._on_item[lang] = on_item
         return env
+
+    def checklist(self, facts: Facts, lang: str, today: dt.date,
+                  link: Callable[[str], str]) -> Checklist:
+        """The checklist of *facts* by phase (before, during, after), then by the day it is
+        due, each task with what its line shows worked out (its rule's URL by *link*)."""
+        departments = {key: dept.name(lang) for key, dept in self.policy.departments.items()}
+        date, t = self._date(lang), self.catalogue.t
+        hrefs: dict[str, str] = {}
+        phases: dict[str, dict[dt.date, list[Task]]] = {"before": {}, "during": {}, "after": {}}
+        for e in facts.checklist:
+            due, target, item = e.due, e.link, e.item
+            if target and target not in hrefs:
+                hrefs[target] = link(target)
+            moved = t(lang, "moved_from", when=date(e.moved_from.date())) if e.moved_from else ""
+            task = Task(_hhmm(due), departments.get(e.owner, e.owner), e.text,
+                        item.what if item is not None else None, e.done, e.manual, moved,
+                        e.overdue(today), hrefs[target] if target else "")
+            phases[e.phase].setdefault(due.date(), []).append(task)
+        return Checklist([TaskPhase(phase, t(lang, f"phase_{phase}"),
+                                    [TaskDay(day, date(day), tasks)
+                                     for day, tasks in days.items()])
+                          for phase, days in phases.items() if days],
+                         any(e.moved_from for e in facts.checklist))
 
     def packet(self, facts: Facts, lang: str, *, today: dt.date, zone: str,
                notes: Sequence[Note] = (), site: Site | None = None) -> RenderedPage:
@@ -301,9 +605,11 @@ class Renderer:
                        approved_paths={a["path"] for a in approved},
                        to_do=open_tasks(facts.checklist, list(policy.departments), today),
                        next_task=next_task(facts.checklist, today),
+                       checklist=self.checklist(facts, lang, today, site.link),
                        outline=outline, meal_diets=meal_diets(visit, policy), **site.context())
-        html = env.get_template(PACKET_TEMPLATE).render(context)
-        search = env.get_template(SEARCH_TEMPLATE).render(context)
+        context["on_item"] = _once_per_item(self._on_item[lang])  # schedule and top block
+        html = _render(env, PACKET_TEMPLATE, context)
+        search = _render(env, SEARCH_TEMPLATE, context)
         return RenderedPage(title, description, Markup(html), outline.roots,
                             not visit.confidential, Markup(search))
 
@@ -369,6 +675,35 @@ _TASK = re.compile(
     r"((?:(?!</li>|<ul|<ol|<p>|<div)[\s\S])*)")
 
 
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """``env.get_template(name).render(context)``, with the environment's globals merged into
+    the context as a plain dict: Template.render copies them out of a ChainMap key by key,
+    which a page does twice, thousands of times a build."""
+    template = env.get_template(name)
+    try:
+        return env.concat(
+            template.root_render_func(template.new_context({**env.globals, **context},
+                                                           shared=True)))
+    except Exception:
+        env.handle_exception()
+        raise  # handle_exception raises; this keeps the type checker informed
+
+
+def _once_per_item(people: Callable[[Visit, Item], list[str]]
+                   ) -> Callable[[Visit, Item], list[str]]:
+    """*people* (``on_item``) for one page: the schedule and the top block name the people of
+    each item, worked out once."""
+    seen: dict[int, list[str]] = {}
+
+    def on_item(visit: Visit, item: Item) -> list[str]:
+        key = id(item)  # the page's items live as long as the page
+        if key not in seen:
+            seen[key] = people(visit, item)
+        return seen[key]
+
+    return on_item
+
+
 def label_task_lists(html: str) -> str:
     """Handbook task lists with each tick box named by its item's text.
 
@@ -409,6 +744,11 @@ def _by_phase(entries: Sequence[Any]) -> list[tuple[str, list[tuple[dt.date, lis
     for entry in entries:
         phases[str(entry.phase)].setdefault(entry.due.date(), []).append(entry)
     return [(phase, list(days.items())) for phase, days in phases.items() if days]
+
+
+def _hhmm(value: dt.time | dt.datetime) -> str:
+    """A time as the packets write it: 09:30 (faster than strftime, which a page calls often)."""
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _money(amount: float, currency: str) -> str:

@@ -599,9 +599,16 @@ def test_an_approved_warning_moves_to_the_approved_list(pages: dict[str, Node], 
 
 # --- Moved tasks ----------------------------------------------------------------------------------
 
+def _moved_note(lang: str) -> re.Pattern[str]:
+    """The note of a moved task, whatever the day: "moved from Sun 6 Dec"."""
+    before, after = CATALOGUE.messages["moved_from"][lang].split("{when}")
+    return re.compile(re.escape(before) + ".+?" + re.escape(after))
+
+
 def test_a_task_moved_off_a_day_off_says_from_when(policy: Policy, tmp_path: Path) -> None:
     """With Saturday and Sunday off, the visit's own "-2d" task (two days before Tue 8 Dec:
-    Sun 6 Dec) is due on the Friday before, and its line says where it came from."""
+    Sun 6 Dec) is due on the Friday before, and its line says where it came from; each moved
+    task says so, and the checklist's introduction says once why tasks move."""
     weekends = policy.model_copy(update={"working_days": WorkingDays(weekend=["sat", "sun"])})
     facts = facts_of(VISIT, weekends, tmp_path)
     (entry,) = [e for e in facts.checklist if e.key == "checklist[0]"]
@@ -614,15 +621,28 @@ def test_a_task_moved_off_a_day_off_says_from_when(policy: Policy, tmp_path: Pat
         mine = [text for text in tasks if entry.label(lang) in text]
         assert len(mine) == 1
         assert t(lang, "moved_from", when=day("2026-12-06", lang)) in mine[0]
-        moved = [li for li in tasks.values() if li.find_all("span", "packet-moved")]
-        assert len(moved) == sum(e.moved_from is not None for e in facts.checklist)
+        moved = [text for text in tasks if _moved_note(lang).search(text)]
+        assert len(moved) == sum(e.moved_from is not None for e in facts.checklist) > 1
+        # the note follows the task's label (its tick box's name), not inside it
+        assert all(not _moved_note(lang).search(label.text())
+                   for li in tasks.values() for label in li.find_all("label"))
+        intro = page.by_id("checklist")
+        assert t(lang, "checklist_moved") in _after(page, intro).text()
         # every day of the checklist is a working day
         assert all(e.due.weekday() < 5 for e in facts.checklist if e.moved_from)
     # without working days nothing moves, and no line says so
     plain = facts_of(VISIT, policy, tmp_path)
     assert all(e.moved_from is None for e in plain.checklist)
     page = render(Renderer([ROOT / "theme" / "packet"], CATALOGUE, policy), plain, "en")
-    assert not page.find_all("span", "packet-moved")
+    assert not [li for li in page.find_all("li") if _moved_note("en").search(li.text())]
+    assert t("en", "checklist_moved") not in _after(page, page.by_id("checklist")).text()
+
+
+def _after(page: Node, node: Node) -> Node:
+    """The element that follows *node* among its parent's children."""
+    parent = next(n for n in page.iter() if node in n.children)
+    siblings = [c for c in parent.children if isinstance(c, Node)]
+    return siblings[siblings.index(node) + 1]
 
 
 # --- Languages and names --------------------------------------------------------------------------

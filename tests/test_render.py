@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import FIXTURE_POLICY, FIXTURE_VISITS, ROOT, TODAY
 from markupsafe import Markup
 from sitebuild import search_index
@@ -428,3 +429,150 @@ def test_calendar_links_lead_to_the_one_set_of_calendars(
 def test_the_english_site_has_no_calendars_of_its_own(built_site: Path) -> None:
     assert sorted((built_site / "visits").glob("*.ics"))
     assert list((built_site / "en").rglob("*.ics")) == []
+
+
+# --- Labels written in when a template compiles -------------------------------------------------
+
+# (template, what it shows in zh, the label's text, whether the compiled template holds that text
+# itself, or looks the label up as the page renders)
+CONSTANTS: list[tuple[str, str, str, bool]] = [
+    ('{{ L.schedule }}', "日程", "日程", True),
+    ('{{ P.colon }}', "：", "：", True),
+    ('{{ t("rule") }}', "规则", "规则", True),
+    ('{{ P["list"] }}', "、", "、", False),                   # P[...]: looked up
+    ('{{ t("day_n", n=2) }}', "第 2 天", "第", False),        # a message with values
+    ('{{ L["phase_" ~ "before"] }}', "来访前", "来访前", False),  # a key made as it renders
+    ('{% set L = {"schedule": "mine"} %}{{ L.schedule }}', "mine", "日程", False),  # bound
+    ('{% macro shown(t) %}{{ t }}{% endmacro %}{{ shown("given") }}{{ t("rule") }}',
+     "given规则", "规则", False),                              # t is an argument here
+    ('{% set d = {"L": "x"} %}{{ d.L }}{{ L.schedule }}', "x日程", "日程", True),  # d.L is d's
+]
+
+
+@pytest.mark.parametrize(("source", "shown", "label", "folded"), CONSTANTS,
+                         ids=[c[0] for c in CONSTANTS])
+def test_labels_are_written_into_a_template_when_it_compiles(
+        project: Result, tmp_path: Path, source: str, shown: str, label: str,
+        folded: bool) -> None:
+    assert project.catalogue is not None and project.policy.model is not None
+    (tmp_path / "packet.html").write_text(source, encoding="utf-8")
+    custom = Renderer([tmp_path, TEMPLATES], project.catalogue, project.policy.model)
+    page = custom.packet(_facts(project, MAIN), "zh", today=TODAY, zone=ZONE)
+    assert str(page.html) == shown
+    code = custom._env("zh").compile(source, raw=True)
+    assert (repr(label)[1:-1] in code or label in code) is folded, code
+
+
+def test_an_unknown_label_stops_the_compilation_at_its_line(project: Result,
+                                                            tmp_path: Path) -> None:
+    assert project.catalogue is not None and project.policy.model is not None
+    (tmp_path / "packet.html").write_text("<p>{{ L.schedule }}</p>\n<p>{{ L.no_such_label }}</p>",
+                                          encoding="utf-8")
+    custom = Renderer([tmp_path, TEMPLATES], project.catalogue, project.policy.model)
+    with pytest.raises(Exception, match="no_such_label") as raised:
+        custom.packet(_facts(project, MAIN), "en", today=TODAY, zone=ZONE)
+    assert getattr(raised.value, "lineno", None) == 2
+    assert "packet.html" in str(getattr(raised.value, "filename", ""))
+
+
+def test_blocks_import_the_macros_without_context() -> None:
+    """An import with context runs macros.html again on every page; without, once a build."""
+    imports = {path.name: re.findall(r"{%-?\s*import\s+\"macros.html\"[^%]*%}",
+                                     path.read_text(encoding="utf-8"))
+               for path in TEMPLATES.glob("*.html")}
+    found = [statement for found in imports.values() for statement in found]
+    assert found and not [s for s in found if "context" in s], imports
+
+
+# --- Icons as CSS -------------------------------------------------------------------------------
+
+MATERIAL_ICONS = Path(__import__("material").__file__).parent / "templates" / ".icons"
+OUR_ICONS = ROOT / "theme" / "overrides" / ".icons"
+HANDBOOK_CSS = ROOT / "theme" / "overrides" / "assets" / "stylesheets" / "handbook.css"
+
+
+def _overridden_icons() -> dict[str, Path]:
+    return {path.relative_to(OUR_ICONS).with_suffix("").as_posix(): path
+            for path in sorted(OUR_ICONS.rglob("*.svg"))}
+
+
+def test_each_overridden_icon_is_a_css_mask_of_materials_icon() -> None:
+    """Each icon of theme/overrides/.icons is an empty <svg class="icon-NAME"> whose rule in
+    handbook.css paints Material's icon of the same name (its path data, without the
+    comment): when Material changes an icon, this says which rule to write again."""
+    icons = _overridden_icons()
+    assert {"material/alert", "material/magnify", "material/handshake"} <= set(icons)
+    css = HANDBOOK_CSS.read_text(encoding="utf-8")
+    classes = set()
+    for name, path in icons.items():
+        cls = "icon-" + name.rsplit("/", 1)[-1]
+        assert path.read_text(encoding="utf-8").strip() == f'<svg class="{cls}"></svg>', name
+        classes.add(cls)
+        original = (MATERIAL_ICONS / f"{name}.svg").read_text(encoding="utf-8").strip()
+        svg = re.sub(r"<!--.*?-->", "", original)
+        size = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
+        assert size is not None, name
+        width, height = size.groups()
+        ratio = "" if width == height else f" aspect-ratio: {width} / {height};"  # else 1
+        rule = f".{cls} {{ --icon: url('data:image/svg+xml;charset=utf-8,{svg}');{ratio} }}"
+        assert rule in css.splitlines(), f"handbook.css needs, for {name}:\n{rule}"
+    assert len(classes) == len(icons), "two icons would share a class"
+
+
+class _Tagless(yaml.SafeLoader):
+    """The MkDocs configuration without its Python tags (!!python/name: …)."""
+
+
+_Tagless.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+_Tagless.add_constructor("!ENV", lambda *_: None)
+
+
+def test_materials_css_icons_do_not_name_an_overridden_icon() -> None:
+    """Material imports the icons that theme.icon.admonition, .annotation and .tag name and
+    turns them into CSS itself: an overridden one (an empty <svg>) would show nothing."""
+    config = yaml.load((ROOT / "mkdocs.base.yml").read_text(encoding="utf-8"), Loader=_Tagless)
+    icon = (config.get("theme") or {}).get("icon") or {}
+    named = [icon.get("annotation"), *(icon.get("admonition") or {}).values(),
+             *(icon.get("tag") or {}).values()]
+    assert [name for name in named if name in _overridden_icons()] == []
+
+
+def _packet_pages(site: Path) -> list[Path]:
+    return [site / prefix / "visits" / stem / "index.html"
+            for prefix in ("", "en") for stem in STEMS]
+
+
+def test_packet_pages_inline_no_icon_and_list_their_sections(built_site: Path) -> None:
+    """What a phone downloads: no inline SVG path (every icon of the header, navigation,
+    packet and footer is a CSS mask), and a table of contents of the packet's sections (its
+    h2 headings, in order), not of every day and card under them."""
+    for page in _packet_pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        assert "<path" not in text, page
+        toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>', text, re.S)
+        assert toc is not None, page
+        listed_ids = re.findall(r'href="#([^"]+)"', toc.group(0))
+        article = text[text.index("<article"):text.index("</article>")]
+        assert listed_ids == re.findall(r'<h2 id="([^"]+)"', article), page
+        assert "day-1" not in listed_ids
+
+
+def test_the_documented_context_is_the_context(project: Result, renderer: Renderer,
+                                               tmp_path: Path) -> None:
+    """The comment at the top of packet.html names every variable, global and filter of its
+    own that a block sees (an override relies on it)."""
+    import jinja2
+
+    comment = (TEMPLATES / "packet.html").read_text(encoding="utf-8").split("-#}", 1)[0]
+    documented = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", comment))
+    assert project.catalogue is not None and project.policy.model is not None
+    (tmp_path / "packet.html").write_text("{{ names() }}", encoding="utf-8")
+    custom = Renderer([tmp_path, TEMPLATES], project.catalogue, project.policy.model)
+    env = custom._env("en")
+    env.globals["names"] = jinja2.pass_context(lambda context: " ".join(sorted(context.keys())))
+    page = custom.packet(_facts(project, MAIN), "en", today=TODAY, zone=ZONE)
+    shown = set(str(page.html).split()) - {"names", "range", "dict", "lipsum", "cycler",
+                                           "joiner", "namespace"}  # Jinja's own
+    own_filters = set(env.filters) - set(jinja2.Environment().filters)
+    assert {"tr", "date", "L", "checklist"} <= shown | own_filters
+    assert sorted((shown | own_filters) - documented) == []
