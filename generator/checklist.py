@@ -15,8 +15,8 @@ from (``moved_from``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from .models import Policy, Visit
 from .models.common import Text
@@ -32,9 +32,13 @@ class Phase(StrEnum):
     AFTER = "after"
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One line of a packet's checklist."""
+class Entry(NamedTuple):
+    """One line of a packet's checklist.
+
+    A named tuple rather than a dataclass: a build holds every visit's checklist (tens of
+    thousands of entries at a few thousand visits, in each process that builds a language),
+    and a tuple takes a quarter of the memory of an instance with a ``__dict__`` and is made
+    in a single call."""
 
     key: str            # task id, or "checklist[N]" for the file's own items
     text: Text | Local  # the policy's task, or the file's own item (one or two languages)
@@ -48,27 +52,11 @@ class Entry:
     manual: bool = False
     moved_from: dt.datetime | None = None  # the due time before it left a day off
 
-
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.due.date() < today
 
     def label(self, lang: str) -> str:
         return self.text(lang)
-
-
-_NEW = object.__new__
-
-
-def _entry(key: str, text: Text | Local, owner: str, due: dt.datetime, phase: Phase, done: bool,
-           link: str, item: Item | None, item_day: dt.date | None, manual: bool,
-           moved_from: dt.datetime | None) -> Entry:
-    """``Entry(...)`` with every field given, made without the frozen class's ``__init__``
-    (one guarded assignment per field): a build makes tens of thousands."""
-    entry: Entry = _NEW(Entry)
-    entry.__dict__.update(key=key, text=text, owner=owner, due=due, phase=phase, done=done,
-                          link=link, item=item, item_day=item_day, manual=manual,
-                          moved_from=moved_from)
-    return entry
 
 
 ScheduleItems = list[tuple[dt.date, int, Item]]  # Visit.items(): day, index in the file, item
@@ -183,15 +171,15 @@ def _task_entries(task: Task, visit: Visit, policy: Policy,
             end = dt.datetime.combine(day, item.to) if item.to else start
             anchor = start if task.due.anchor == "item" else end
             due, moved_from = _due(task, anchor, policy, days)
-            entries.append(_entry(task.id, task.text, task.owner, due, phase_of(due, visit),
-                                  done, task.link, item, day, False, moved_from))
+            entries.append(Entry(task.id, task.text, task.owner, due, phase_of(due, visit),
+                                 done, task.link, item, day, False, moved_from))
         return entries
     if not _applies(visit, task.when, False, items):
         return []
     anchor = visit.arrival.at if task.due.anchor == "arrival" else visit.departure.at
     due, moved_from = _due(task, anchor, policy, days)
-    return [_entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link,
-                   None, None, False, moved_from)]
+    return [Entry(task.id, task.text, task.owner, due, phase_of(due, visit), done, task.link,
+                  None, None, False, moved_from)]
 
 
 def manual_due(due: dt.date | int, visit: Visit, policy: Policy) -> dt.datetime:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from conftest import FIXTURE_POLICY, FIXTURE_PROJECT, FIXTURE_VISITS
 from pydantic import BaseModel, ConfigDict
 
-from generator.checklist import Entry, build_checklist
+from generator.checklist import Entry, Phase, build_checklist
 from generator.load import _load_scanned, _scan, load_policy, load_visit, visit_files
 from generator.models.policy import WorkingDays
 from generator.problems import display_path, resolve
@@ -141,18 +140,21 @@ def test_shared_calendar_answers_as_a_fresh_one() -> None:
 
 
 
-def test_checklist_entries_are_whole_entries() -> None:
-    """Entries made without Entry's __init__ hold every field, as Entry(...) would make them."""
+def test_checklist_entries_are_compact_and_whole() -> None:
+    """Every entry is a compact record (no per-instance __dict__: a build holds tens of
+    thousands) whose fields all hold what they should."""
     policy = load_policy(FIXTURE_POLICY, FIXTURE_PROJECT).model
     assert policy is not None
-    names = [f.name for f in dataclasses.fields(Entry)]
     checked = 0
     for path in sorted(FIXTURE_VISITS.glob("*.yml")):
         visit = load_visit(path, policy, FIXTURE_PROJECT).model
         if visit is None:
             continue
         for entry in build_checklist(visit, policy):
-            assert list(vars(entry)) == names
-            assert entry == Entry(**{name: getattr(entry, name) for name in names})
+            assert not hasattr(entry, "__dict__")
+            assert entry == Entry(**entry._asdict())
+            assert isinstance(entry.due, dt.datetime) and isinstance(entry.phase, Phase)
+            assert entry.owner in policy.departments
+            assert (entry.item is None) == (entry.item_day is None)
             checked += 1
     assert checked > 20
