@@ -3,10 +3,12 @@
 The project (policy, visit files, country notes) is loaded and validated once, in this
 process. This process then builds the default language into ``<staging>/site`` while forked
 processes (which share the loaded project, not copy or load it again) build each other
-language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all have finished,
-and write the calendar files, the same in every language, once. Where processes cannot be
-forked the calendars are written and the languages built one after the other, with the same
-result."""
+language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all have finished.
+The first forked process then writes the calendar files, the same in every language, once:
+the default language, whose search index is cut into Chinese words, takes longest, and a
+process of their own would hold a third copy of the project's memory. Where processes cannot
+be forked the calendars are written and the languages built one after the other, with the
+same result."""
 
 from __future__ import annotations
 
@@ -98,6 +100,15 @@ def _write_job(result: Result, folder: Path, site_url: str | None) -> int:
     return _guarded("writing the calendar files", work)
 
 
+def _in_turn(*works: Callable[[], int]) -> int:
+    """Run *works* one after the other until one fails; the first non-zero code, or 0."""
+    for work in works:
+        code = work()
+        if code != 0:
+            return code
+    return 0
+
+
 def jobs_for(primary: MkDocsConfig, staging: Path) -> list[Job]:
     """The default language into ``staging/site``, each alternate into ``staging/<lang>``."""
     root = Path(primary.config_file_path or "mkdocs.yml").resolve().parent
@@ -139,8 +150,8 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
     succeeded.
 
     Where the system can fork, this process builds the first language while forked processes
-    build the others and write the calendar files: the loaded project is shared with them,
-    not copied or loaded again, and only two processes hold a whole site at a time.
+    build the others, the first of them writing the calendar files after its language: the
+    loaded project is shared with them, not copied or loaded again.
     """
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
@@ -149,11 +160,11 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
         # objects, so the forked processes would each copy the memory they share.
         gc.collect()
         gc.freeze()
-        helpers = [context.Process(target=_exit_with, name="handbook-calendars", args=(
-            functools.partial(_write_job, result, calendars, jobs[0].site_url),))]
-        helpers += [context.Process(target=_exit_with, name=f"handbook-build-{job.lang}",
-                                    args=(functools.partial(_build_job, job, result, strict),))
-                    for job in jobs[1:]]
+        works = [functools.partial(_build_job, job, result, strict) for job in jobs[1:]]
+        works[0] = functools.partial(_in_turn, works[0], functools.partial(
+            _write_job, result, calendars, jobs[0].site_url))
+        helpers = [context.Process(target=_exit_with, name=f"handbook-build-{job.lang}",
+                                   args=(work,)) for job, work in zip(jobs[1:], works, strict=True)]
         try:
             for process in helpers:
                 process.start()
