@@ -4,11 +4,10 @@ The project (policy, visit files, country notes) is loaded and validated once, i
 process. This process then builds the default language into ``<staging>/site`` while forked
 processes (which share the loaded project, not copy or load it again) build each other
 language into ``<staging>/<lang>``, which moves into ``site/<lang>/`` when all have finished.
-The first forked process then writes the calendar files, the same in every language, once:
-the default language, whose search index is cut into Chinese words, takes longest, and a
-process of their own would hold a third copy of the project's memory. Where processes cannot
-be forked the calendars are written and the languages built one after the other, with the
-same result."""
+This process then writes the calendar files, the same in every language, once, when it is the
+only one left: beside the builds, their memory would come on top of two whole sites'. Where
+processes cannot be forked the calendars are written and the languages built one after the
+other, with the same result."""
 
 from __future__ import annotations
 
@@ -34,6 +33,7 @@ class Job:
     config_file: Path
     site_dir: Path
     site_url: str | None
+    jieba_dict: str = ""  # the search plugin's own jieba dictionary, if its configuration has one
 
 
 class BuildFailed(Exception):
@@ -100,15 +100,6 @@ def _write_job(result: Result, folder: Path, site_url: str | None) -> int:
     return _guarded("writing the calendar files", work)
 
 
-def _in_turn(*works: Callable[[], int]) -> int:
-    """Run *works* one after the other until one fails; the first non-zero code, or 0."""
-    for work in works:
-        code = work()
-        if code != 0:
-            return code
-    return 0
-
-
 def jobs_for(primary: MkDocsConfig, staging: Path) -> list[Job]:
     """The default language into ``staging/site``, each alternate into ``staging/<lang>``."""
     root = Path(primary.config_file_path or "mkdocs.yml").resolve().parent
@@ -116,8 +107,10 @@ def jobs_for(primary: MkDocsConfig, staging: Path) -> list[Job]:
     options = getattr(plugin, "config", None)
     alternates: dict[str, str] = dict(getattr(options, "alternates", None) or {})
     site_url = (primary.site_url or "").rstrip("/")
+    search = getattr(primary.plugins.get("search"), "config", None)
     jobs = [Job(str(getattr(options, "language", "zh")), Path(str(primary.config_file_path)),
-                staging / "site", primary.site_url)]
+                staging / "site", primary.site_url,
+                str(getattr(search, "jieba_dict", None) or ""))]
     for lang, config_file in alternates.items():
         jobs.append(Job(lang, root / config_file, staging / lang,
                         f"{site_url}/{lang}/" if site_url else None))
@@ -150,21 +143,21 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
     succeeded.
 
     Where the system can fork, this process builds the first language while forked processes
-    build the others, the first of them writing the calendar files after its language: the
-    loaded project is shared with them, not copied or loaded again.
+    build the others (the loaded project is shared with them, not copied or loaded again),
+    then writes the calendar files.
     """
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         # The loaded project moves out of the collector's sight: it lives until the build
         # ends, and scanning it (in each process) would also write to every one of its
         # objects, so the forked processes would each copy the memory they share.
+        share_tables(jobs, result)
         gc.collect()
+        _release_free_memory()
         gc.freeze()
-        works = [functools.partial(_build_job, job, result, strict) for job in jobs[1:]]
-        works[0] = functools.partial(_in_turn, works[0], functools.partial(
-            _write_job, result, calendars, jobs[0].site_url))
         helpers = [context.Process(target=_exit_with, name=f"handbook-build-{job.lang}",
-                                   args=(work,)) for job, work in zip(jobs[1:], works, strict=True)]
+                                   args=(functools.partial(_build_job, job, result, strict),))
+                   for job in jobs[1:]]
         try:
             for process in helpers:
                 process.start()
@@ -173,10 +166,51 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
                 process.join()
         finally:
             gc.unfreeze()
-        return ok and all(process.exitcode == 0 for process in helpers)
+        ok = ok and all(process.exitcode == 0 for process in helpers)
+        # Last, in this process alone: writing them beside the builds (in a process of its
+        # own or in a builder) would add their memory to that of two whole sites.
+        return ok and _write_job(result, calendars, jobs[0].site_url) == 0
     if _write_job(result, calendars, jobs[0].site_url) != 0:
         return False
     return all(_build_job(job, result, strict) == 0 for job in jobs)
+
+
+def _release_free_memory() -> None:
+    """Give the memory that loading freed back to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere): about 20 MB at 3,000 visits that the forked processes would otherwise
+    inherit and each copy as they reuse it."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library's, already loaded
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
+
+
+def share_tables(jobs: list[Job], result: Result) -> None:
+    """Load, before the fork, the large read-only tables that each language's build would
+    otherwise load for itself, so that the processes share one copy of them.
+
+    - jieba's dictionary (about 50 MB in memory): Material's search cuts the Chinese text of
+      every language's pages into words. Not when the configuration names a dictionary of its
+      own: setting one makes each process load it again anyway.
+    - pypinyin's (about 40 MB): the English packets spell Chinese names in Latin letters. Only
+      when a host's name needs spelling.
+
+    The processes then only read the tables, so their memory pages stay shared."""
+    if not any(job.jieba_dict for job in jobs):
+        try:
+            import jieba
+        except ImportError:  # Material's search indexes Chinese without it
+            pass
+        else:
+            jieba.initialize()
+    if len(jobs) > 1:
+        from .names import needs_spelling, preload_spelling
+
+        if needs_spelling(f.visit for f in result.facts):
+            preload_spelling()
 
 
 def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:

@@ -10,6 +10,8 @@ Zeng, not Ceng), so the surname is looked up first.
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .models import Visit
@@ -45,9 +47,7 @@ def pinyin_name(name: str) -> str:
     text = name.strip()
     if not has_han(text):
         return text
-    # pypinyin loads its dictionaries on import (a few tenths of a second): only when a name
-    # in Chinese characters is spelt, not for every `handbook check`.
-    from pypinyin import lazy_pinyin
+    lazy_pinyin = _pinyin()
 
     table = surnames()
     surname = next((s for s in (text[:2], text[:1]) if s in table), None)
@@ -58,6 +58,28 @@ def pinyin_name(name: str) -> str:
     given_latin = "".join(lazy_pinyin(given, v_to_u=True)) if given else ""
     parts = [family.capitalize(), given_latin.capitalize()]
     return " ".join(p for p in parts if p)
+
+
+def _pinyin() -> Callable[..., list[str]]:
+    """pypinyin's ``lazy_pinyin``, imported on first use: pypinyin loads its dictionaries on
+    import (a few tenths of a second), so only when a name in Chinese characters is spelt, not
+    for every ``handbook check``. Its dictionaries are not customised here, so pypinyin is
+    told not to keep a second copy of them (``PYPINYIN_NO_DICT_COPY``, about 20 MB)."""
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
+
+def needs_spelling(visits: Iterable[Visit]) -> bool:
+    """Whether an English packet of *visits* spells a name in Chinese characters."""
+    return any(has_han(host.name) and not host.name_en
+               for visit in visits for host in visit.hosts)
+
+
+def preload_spelling() -> None:
+    """Load pypinyin and its dictionaries now (see ``generator.build.share_tables``)."""
+    _pinyin()("名字")
 
 
 def host_name(host: Host, lang: str) -> str:
