@@ -18,9 +18,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._packets: dict[str, Facts] = {}
         self._sources: dict[str, Path] = {}  # a packet's visit file, by stem
         self._calendar_process: Any = None
+        self._feeds_due: tuple[Result, Path] | None = None  # for write_feeds
         self._shown: str | None = None
 
     # -- loading -------------------------------------------------------------------------
@@ -294,7 +297,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return "../" * depth + self.config.calendars.rstrip("/") + f"/visits/{name}"
 
         def packet(stem: str) -> str:
-            file = files.get_file_from_path(f"visits/{stem}.md")
+            # src_uris, not get_file_from_path: a stem needs no normalising (load.py's _STEM),
+            # and the index asks for every visit's
+            file = files.src_uris.get(f"visits/{stem}.md")
             return get_relative_url(file.url, here) if file is not None else f"{stem}/"
 
         return Site(link=link, calendar=calendar, packet=packet, icon=self._icons)
@@ -322,14 +327,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.env, self.files, self.mkdocs_config = env, files, config
         return env
 
-    def partial_build(self, result: Result, changed: set[str], site_dir: Path) -> None:
+    def partial_build(self, result: Result, changed: set[str], site_dir: Path, *,
+                      feeds: bool = True) -> None:
         """Rebuild, after a full build by this plugin's build, only the packets of *changed*
         visits and the visits index into *site_dir* (the site that build made, perhaps moved).
 
         For the live preview. It uses MkDocs' own functions for reading and writing one page
         (``_populate_page`` and ``_build_page`` of ``mkdocs.commands.build``: private, but
         MkDocs 1.x is pinned and will not change), so every plugin sees these pages as in a
-        full build; the search index keeps the other pages' entries.
+        full build; the search index keeps the other pages' entries and is written again.
+        The pages come first: the changed visits' calendar files follow, and the shared feeds
+        (seconds of work at thousands of visits) are written by a process of their own
+        (:meth:`write_feeds`; with *feeds* false, the caller starts it when it likes, so that
+        answering the server does not wait for the process to start).
         """
         from mkdocs.commands import build as mk
 
@@ -341,9 +351,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 moved.__dict__.pop("abs_dest_path", None)  # a cached property of File
         self.result = result
         self._set_packets(result)
-        search = config.plugins.get("search")
+        search = config.plugins.get("material/search") or config.plugins.get("search")
         index = getattr(search, "search_index", None)
         rebuilt: list[File] = []
+        gone: list[str] = []  # the addresses of removed packets, each ending in "/"
         for stem in sorted(changed):
             src_uri = f"visits/{stem}.md"
             file: File | None = files.get_file_from_path(src_uri)
@@ -352,10 +363,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                     files.remove(file)
                     for path in (Path(file.abs_dest_path), site_dir / "visits" / f"{stem}.ics"):
                         path.unlink(missing_ok=True)
-                if index is not None:
-                    index.entries = [e for e in index.entries
-                                     if not e["location"].startswith(file.url if file else
-                                                                     f"visits/{stem}")]
+                    with contextlib.suppress(OSError):  # its folder, unless something is left
+                        Path(file.abs_dest_path).parent.rmdir()
+                gone.append(file.url if file is not None else f"visits/{stem}/")
                 continue
             if file is None:
                 file = File.generated(config, src_uri, content="",
@@ -365,30 +375,43 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         index_file: File | None = files.get_file_from_path(INDEX)
         if index_file is not None:
             rebuilt.append(index_file)
-        if not self.config.calendars:
-            self._write_calendars(result, changed, site_dir / "visits")
+        if index is not None:  # the pages rebuilt add their entries again as they are built
+            urls = {built.url for built in rebuilt}
+            index.entries = [e for e in index.entries
+                             if e["location"].split("#")[0] not in urls
+                             and not e["location"].startswith(tuple(gone))]
         doc_files = files.documentation_pages()
         for built in rebuilt:
-            if index is not None:
-                index.entries = [e for e in index.entries
-                                 if e["location"].split("#")[0] != built.url]
-            page = Page(None, built, config)
+            # The index keeps its page, which the navigation holds (its title, its place, the
+            # previous and next pages); a packet, in no navigation, gets a new one.
+            page = (built.page if built is index_file and built.page is not None
+                    else Page(None, built, config))
             mk._populate_page(page, config, files)
             mk._build_page(page, config, doc_files, nav, env)
         if search is not None and index is not None:
             search.on_post_build(config=config)
+        if not self.config.calendars:  # this site has the calendar files
+            folder = site_dir / "visits"
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, content in calendars(result, only=changed, shared=False,
+                                           site_url=self.mkdocs_config.site_url).items():
+                (folder / name).write_bytes(content)  # the changed visits' own
+            self._feeds_due = (result, folder)
+            if feeds:
+                self.write_feeds()
 
-    def _write_calendars(self, result: Result, changed: set[str], folder: Path) -> None:
-        """The changed visits' own calendar files now; the shared feeds (all visits, one per
-        department), which take seconds at thousands of visits, in a process of their own, so
-        the pages never wait for them. A newer edit replaces a feed process still running."""
+    def write_feeds(self) -> None:
+        """The shared calendar feeds (all visits, one per department) of the last partial
+        build, which take seconds at thousands of visits: in a process of their own at a
+        lower priority, so the pages never wait for them (nor for the processor). A newer edit
+        replaces a feed process still running. Nothing when no partial build left them due."""
         import multiprocessing
 
+        due, self._feeds_due = self._feeds_due, None
+        if due is None:
+            return
+        result, folder = due
         site_url = self.mkdocs_config.site_url
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, content in calendars(result, only=changed, site_url=site_url,
-                                       shared=False).items():
-            (folder / name).write_bytes(content)
         running = self._calendar_process
         if running is not None and running.is_alive():
             running.terminate()
@@ -397,7 +420,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             _write_feeds(result, folder, site_url)
             return
         process = multiprocessing.get_context("fork").Process(
-            target=_write_feeds, args=(result, folder, site_url), name="handbook-feeds")
+            target=_write_feeds, args=(result, folder, site_url, FEEDS_NICENESS),
+            name="handbook-feeds")
         process.start()
         self._calendar_process = process
 
@@ -459,8 +483,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     on_config = CombinedEvent(_search_paths, _on_config)
 
 
-def _write_feeds(result: Result, folder: Path, site_url: str | None) -> None:
-    """The shared calendar feeds of *result* into *folder*, each file replaced whole."""
+FEEDS_NICENESS = 10  # how much a feed process of the live preview yields to the pages
+
+
+def _write_feeds(result: Result, folder: Path, site_url: str | None,
+                 niceness: int = 0) -> None:
+    """The shared calendar feeds of *result* into *folder*, each file replaced whole; in a
+    process of its own, first lowering its priority by *niceness*."""
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
     for name, content in calendars(result, only=set(), site_url=site_url).items():
         temporary = folder / f".{name}.tmp"
         temporary.write_bytes(content)

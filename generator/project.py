@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,15 @@ from .checks import Finding
 from .derive import Facts, derive
 from .history import History, file_history
 from .i18n import Catalogue, CatalogueError, load_catalogue
-from .load import Loaded, folder_problems, load_policy, load_visit, visit_files, visit_zone
+from .load import (
+    VISIT_SUFFIXES,
+    Loaded,
+    folder_problems,
+    load_policy,
+    load_visit,
+    visit_files,
+    visit_zone,
+)
 from .models import Policy, Visit
 from .models.common import LANGUAGES
 from .problems import ApprovedProblem, Problem, ProblemSink, Severity, display_path
@@ -81,6 +90,8 @@ class Result:
     stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
     # The warnings each visit file approved (its approvals), not counted among the problems.
     approved_by_file: dict[Path, list[ApprovedProblem]] = field(default_factory=dict)
+    # The visits folder as update_project found it, for the next update (see Listing).
+    listing: Listing | None = None
 
     @property
     def approved(self) -> list[ApprovedProblem]:
@@ -157,21 +168,84 @@ def update_project(previous: Result) -> tuple[Result, set[str]]:
     For a live preview: only call it when nothing but visit files changed (the policy, the
     messages, the templates and the docs are taken from *previous*). Returns the new result
     and the stems of the visits added, changed or removed.
+
+    A file is re-read when its size or modification time changed. The visits folder is read
+    once (its names, and each visit file's size and time); when it holds the same names as at
+    the last update, its visit files and the folder's own problems (stray files, names that
+    clash) are the same too, and are taken from that update (:class:`Listing`).
     """
     paths = previous.paths
     result = Result(paths, previous.today, previous.policy, catalogue=previous.catalogue,
                     notes=previous.notes, history=previous.history,
                     base_problems=previous.base_problems,
                     problems=list(previous.base_problems))
-    targets = visit_files([paths.visits] if paths.visits.is_dir() else [])
-    reuse = {v.path: v for v in previous.visits if previous.stats.get(v.path) == _stat(v.path)}
+    entries, stats = _scan(paths.visits)
+    listing = previous.listing
+    if listing is None or entries is None or listing.entries != entries:
+        targets = visit_files([paths.visits] if paths.visits.is_dir() else [])
+        listing = Listing(entries, targets, folder_problems(paths.visits, targets, paths.root))
+    result.listing = listing
+    targets = listing.targets
+    now = {path: stats.get(path.name) or _stat(path) for path in targets}
+    reuse = {v.path: v for v in previous.visits
+             if v.path in now and previous.stats.get(v.path) == now[v.path]}
     facts = {f.stem: f for f in previous.facts}
-    _load_visits(result, targets, paths.visits, reuse, facts)
+    result.problems.extend(listing.problems)
+    _load_checked(result, targets, reuse, facts, now)
     result.approved_by_file.update((path, previous.approved_by_file[path]) for path in reuse
                                    if path in previous.approved_by_file)
     changed = {path.stem for path in targets if path not in reuse}
     changed |= {path.stem for path in previous.stats} - {path.stem for path in targets}
     return result, changed
+
+
+def prepare_update(result: Result) -> None:
+    """List the visits folder for the next :func:`update_project` of *result* (its
+    :class:`Listing`), so that the first update of a live preview is as quick as the next
+    ones. The listing is what the folder holds now, whatever *result* read."""
+    entries, _ = _scan(result.paths.visits)
+    if entries is None:
+        return
+    with contextlib.suppress(OSError):  # the folder went away meanwhile: the update will see
+        targets = visit_files([result.paths.visits])
+        result.listing = Listing(entries, targets,
+                                 folder_problems(result.paths.visits, targets, result.paths.root))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The visits folder as an update found it: what it held (``entries``: the working folder,
+    which the problems' file names are relative to, then each entry's name and whether it is
+    a file, sorted), hence its visit files (``targets``, as :func:`visit_files` lists them) and
+    the folder's problems (:func:`folder_problems`). Both follow from the entries alone, so an
+    update that finds the same entries takes them from here."""
+
+    entries: tuple[str, tuple[tuple[str, bool], ...]] | None
+    targets: list[Path]
+    problems: list[Problem]
+
+
+def _scan(folder: Path) -> tuple[tuple[str, tuple[tuple[str, bool], ...]] | None,
+                                 dict[str, tuple[int, int]]]:
+    """The entries of the visits *folder* (see :class:`Listing`) and the size and modification
+    time of each visit file in it, by name, in one pass; no entries (``None``) when it is not
+    a readable folder or holds a symbolic link (whose target may change under the same name:
+    such a folder is listed anew each time)."""
+    found: list[tuple[str, bool]] = []
+    stats: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                if entry.is_symlink():
+                    return None, {}
+                is_file = entry.is_file()
+                found.append((entry.name, is_file))
+                if is_file and entry.name.lower().endswith(VISIT_SUFFIXES):
+                    info = entry.stat()
+                    stats[entry.name] = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        return None, {}
+    return (os.getcwd(), tuple(sorted(found))), stats
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -186,13 +260,23 @@ def _load_visits(result: Result, targets: list[Path], scanned: Path | None,
                  reuse: dict[Path, Loaded[Visit]] | None = None,
                  facts: dict[str, Facts] | None = None) -> None:
     """Check each of *targets* (or take it from *reuse*) and add it to *result*."""
+    result.problems.extend(folder_problems(scanned, targets, result.paths.root))
+    _load_checked(result, targets, reuse, facts)
+
+
+def _load_checked(result: Result, targets: list[Path],
+                  reuse: dict[Path, Loaded[Visit]] | None = None,
+                  facts: dict[str, Facts] | None = None,
+                  stats: dict[Path, tuple[int, int]] | None = None) -> None:
+    """Each of *targets* checked (or taken from *reuse*) into *result*, then the handbook
+    pages at the address of one of their packets. *stats*: each file's size and modification
+    time, taken before it is read (else they are looked up now)."""
     paths, policy = result.paths, result.policy.model
     assert policy is not None
     known = result.history
     added = None if known is None else {name: h.added for name, h in known.items()}
-    result.problems.extend(folder_problems(scanned, targets, paths.root))
     with _collector_paused():
-        _load_each(result, targets, reuse, facts, added)
+        _load_each(result, targets, reuse, facts, added, stats)
     result.problems.extend(clash_problems(result.visits, paths.docs, paths.root))
 
 
@@ -211,11 +295,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _load_each(result: Result, targets: list[Path], reuse: dict[Path, Loaded[Visit]] | None,
-               facts: dict[str, Facts] | None, added: dict[str, dt.date] | None) -> None:
+               facts: dict[str, Facts] | None, added: dict[str, dt.date] | None,
+               stats: dict[Path, tuple[int, int]] | None = None) -> None:
     paths, policy = result.paths, result.policy.model
     assert policy is not None
     for path in targets:
-        result.stats[path] = _stat(path)
+        result.stats[path] = stats[path] if stats is not None else _stat(path)
         old = (reuse or {}).get(path)
         if old is not None:
             loaded = old

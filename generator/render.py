@@ -164,6 +164,8 @@ def _bound(tokens: list[Token], name: str, uses: tuple[str, ...]) -> bool:
 PACKET_TEMPLATE = "packet.html"
 SEARCH_TEMPLATE = "search.html"
 INDEX_TEMPLATE = "index.html"
+INDEX_ROW_TEMPLATE = "index_row.html"   # one visit's row of the index's tables
+INDEX_DAY_TEMPLATE = "index_day.html"   # one visit on one day of the index's month view
 
 
 @dataclass(slots=True)  # not frozen: a page makes a score of these, and frozen ones are slow
@@ -385,6 +387,7 @@ class Renderer:
         self._envs: dict[str, jinja2.Environment] = {}
         self._dates: dict[str, Callable[..., str]] = {}
         self._on_item: dict[str, Callable[[Visit, Item], list[str]]] = {}
+        self._kept: dict[str, _Kept] = {}  # by language: what index() drew last
 
     def _date(self, lang: str) -> Callable[..., str]:
         """Dates in *lang* as the packets write them, each day written once per build."""
@@ -631,12 +634,25 @@ class Renderer:
               site: Site | None = None) -> RenderedPage:
         """The visits index: the tables of upcoming and past visits (each row with its
         warnings and the data-* attributes the filters of visits-filter.js read), then the
-        month view (the months from this one on, then the earlier ones, latest first)."""
+        month view (the months from this one on, then the earlier ones, latest first).
+
+        Each visit's row and its lines of the month view are rendered by templates of their
+        own (``index_row.html``, ``index_day.html``) and kept until the next call
+        (:class:`Listed`), and so is each month of the month view: a live preview renders the
+        index again after every edit, and an edit changes one visit, so the others' fragments
+        are reused. A fragment is a function of what its template gets, and it is reused only
+        when all of that is the same: the same :class:`Facts` object (a changed visit file
+        makes a new one; facts and visits are never changed in place), the same packet URL
+        and the same build date, for a month the same lines and heading; the language, the
+        policy, the messages and the templates are the renderer's, fixed for its life.
+        """
         policy, catalogue = self.policy, self.catalogue
+        env = self._env(lang)
+        site = site or Site(calendar=lambda name: name)
         shown = [*upcoming, *past]
-        warnings = {f.stem: [finding.message(policy, lang) for finding in f.findings
-                             if policy.checks[finding.check].severity == "warning"]
-                    for f in shown}
+        fragments = _Fragments(self._kept.get(lang) or _Kept(), env, policy, lang, today,
+                               site.packet)
+        warnings = {f.stem: fragments.entry(f).warnings for f in shown}
         months = month_view((f.first_day, f.last_day, f)
                             for f in sorted(shown, key=lambda f: (f.first_day, f.stem)))
         this_month = today.replace(day=1)
@@ -653,20 +669,134 @@ class Renderer:
                       if key in tiers]),
             ("country", sorted(((code, country_name(code, lang)) for code in countries),
                                key=lambda pair: pair[1])),
-            ("owner", sorted({(f.visit.owner, named(f.visit, f.visit.owner, lang))
-                              for f in shown}, key=lambda pair: pair[1])),
+            ("owner", sorted({(f.visit.owner, fragments.entry(f).owner) for f in shown},
+                             key=lambda pair: pair[1])),
         ]
-        template = self._env(lang).get_template(INDEX_TEMPLATE)
+        template = env.get_template(INDEX_TEMPLATE)
         outline = Outline()
         html = template.render(
             upcoming=upcoming, past=past, today=today, outline=outline, warnings=warnings,
             filters=filters, month_keys=month_keys, month_name=month_name, hosts_on=hosts_on,
             months_ahead=[m for m in months if m.first >= this_month],
             months_before=[m for m in reversed(months) if m.first < this_month],
-            **(site or Site(calendar=lambda name: name)).context())
+            visit_row=fragments.row, visit_on=fragments.on_day, visits_month=fragments.month,
+            **site.context())
+        self._kept[lang] = fragments.fresh  # what this page showed, for the next call
         title, intro = self.catalogue.t(lang, "visits"), self.catalogue.t(lang, "visits_intro")
         return RenderedPage(title, intro, Markup(html), outline.roots, True,
                             Markup("<p>{}</p>").format(intro))
+
+
+@dataclass(slots=True, eq=False)
+class Listed:
+    """One visit as the visits index shows it, kept from one render of the index to the next.
+
+    An entry is for one :class:`Facts` object, packet URL and build date (another of any makes
+    another entry), so the entries a month of the month view shows say whether it changed.
+    ``facts`` is held, so no other object can take its id while the entry lives; ``warnings``
+    (its open warnings' messages) and ``owner`` (the owner as the owner filter names them)
+    follow from it and the renderer's policy. ``row`` and ``days`` (by day) are its rendered
+    fragments, each drawn when first needed."""
+
+    facts: Facts
+    warnings: list[str]
+    owner: str
+    url: str
+    today: dt.date
+    row: Markup | None = None
+    days: dict[dt.date, Markup] = field(default_factory=dict)
+
+
+# A month of the month view as drawn: its heading, the build date and the entries of each
+# busy day (the HTML depends on nothing else), and the HTML.
+_MonthKey = tuple[str, dt.date, tuple[tuple[dt.date, tuple[Listed, ...]], ...]]
+
+
+@dataclass
+class _Kept:
+    """What one render of the visits index drew, in one language: the visits' entries by
+    stem, the months by their first day."""
+
+    visits: dict[str, Listed] = field(default_factory=dict)
+    months: dict[dt.date, tuple[_MonthKey, Markup]] = field(default_factory=dict)
+
+
+class _Fragments:
+    """The fragments of one render of the visits index (a row per visit, a line per visit
+    and busy day, a section per month), from what the last render kept (*kept*) where they
+    are still right, else rendered; ``fresh`` holds what this render drew."""
+
+    def __init__(self, kept: _Kept, env: jinja2.Environment, policy: Policy, lang: str,
+                 today: dt.date, packet_url: Callable[[str], str]) -> None:
+        self.kept = kept
+        self.fresh = _Kept()
+        self.env, self.policy, self.lang, self.today = env, policy, lang, today
+        self.packet_url = packet_url
+        self.base = dict(env.globals)  # merged into each fragment's context (see _render)
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def entry(self, f: Facts) -> Listed:
+        """*f*'s entry for this render's packet URL and build date."""
+        found = self.fresh.visits.get(f.stem)
+        if found is not None and found.facts is f:
+            return found  # checked already in this render
+        url = self.packet_url(f.stem)
+        kept = self.kept.visits.get(f.stem)
+        if kept is not None and kept.facts is f:
+            found = kept if (kept.url, kept.today) == (url, self.today) else Listed(
+                f, kept.warnings, kept.owner, url, self.today)
+        else:
+            policy, lang = self.policy, self.lang
+            found = Listed(f, [finding.message(policy, lang) for finding in f.findings
+                               if policy.checks[finding.check].severity == "warning"],
+                           named(f.visit, f.visit.owner, lang), url, self.today)
+        self.fresh.visits[f.stem] = found
+        return found
+
+    def row(self, f: Facts) -> Markup:
+        """*f*'s row of the tables (``index_row.html``)."""
+        found = self.entry(f)
+        if found.row is None:
+            found.row = self._render(INDEX_ROW_TEMPLATE, f=f, open=found.warnings,
+                                     url=found.url, today=self.today, month_keys=month_keys)
+        return found.row
+
+    def on_day(self, f: Facts, day: dt.date) -> Markup:
+        """*f*'s line under *day* in the month view (``index_day.html``)."""
+        found = self.entry(f)
+        html = found.days.get(day)
+        if html is None:
+            html = found.days[day] = self._render(INDEX_DAY_TEMPLATE, f=f, day=day,
+                                                  url=found.url, today=self.today,
+                                                  hosts_on=hosts_on)
+        return html
+
+    def month(self, block: Callable[[Month[Facts], str], Markup], m: Month[Facts],
+              heading: str) -> Markup:
+        """The section of month *m* (with *heading*'s HTML, or none), drawn by *block* (the
+        index's ``month_block`` macro) unless the last render drew it with the same heading,
+        build date and entries."""
+        key: _MonthKey = (str(heading), self.today, tuple(
+            (day, tuple(self.entry(f) for f in visits)) for day, visits in m.busy.items()))
+        found = self.kept.months.get(m.first)
+        if found is None or found[0] != key:
+            found = (key, Markup(block(m, heading)))
+        self.fresh.months[m.first] = found
+        return found[1]
+
+    def _render(self, name: str, **context: Any) -> Markup:
+        """The template *name* with *context* and the environment's globals, nothing else: a
+        fragment depends on nothing its entry does not check. Each template is looked up when
+        first needed (a site's own index.html may draw its rows itself)."""
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = self.env.get_template(name)
+        try:
+            return Markup(self.env.concat(template.root_render_func(
+                template.new_context({**self.base, **context}, shared=True))))
+        except Exception:
+            self.env.handle_exception()
+            raise  # handle_exception raises; this keeps the type checker informed
 
 
 _TASK = re.compile(
@@ -716,7 +846,6 @@ def label_task_lists(html: str) -> str:
 
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
-_BLANKS = re.compile(r"[ \t]*\n\s*")
 
 
 def collapse_whitespace(page: str) -> str:
@@ -731,11 +860,31 @@ def collapse_whitespace(page: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(parts):
-        out.append(_BLANKS.sub("\n", parts[index]))
+        _collapse_lines(parts[index], out)
         if index + 1 < len(parts):
             out.append(parts[index + 1])  # a kept element, as it is
         index += 3
     return "".join(out)
+
+
+def _collapse_lines(text: str, out: list[str]) -> None:
+    r"""*text* into *out* with each run of white space that holds a line break made one line
+    break: the spaces and tabs before the run's first line break go, and every white space
+    character after it. That is ``re.sub(r"[ \t]*\n\s*", "\n", text)``, done line by line:
+    the expression, tried at every character, took a millisecond of each packet's build.
+    ``str.isspace`` and ``str.lstrip`` know the white space that ``\s`` knows."""
+    lines = text.split("\n")
+    last = len(lines) - 1
+    head = lines[0]
+    number = 1
+    while number <= last:
+        out.append(head.rstrip(" \t"))
+        out.append("\n")
+        while number < last and (not lines[number] or lines[number].isspace()):
+            number += 1  # a blank line, and the line break after it, are in the run
+        head = lines[number].lstrip()
+        number += 1
+    out.append(head)
 
 
 def _by_phase(entries: Sequence[Any]) -> list[tuple[str, list[tuple[dt.date, list[Any]]]]]:

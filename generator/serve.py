@@ -109,7 +109,7 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
 
     from .plugin import HandbookPlugin
     from .problems import format_report
-    from .project import update_project
+    from .project import prepare_update, update_project
 
     state: Any = None   # the plugin of the last full build: what a partial build updates
     started = False
@@ -130,8 +130,10 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
                     if result.errors:
                         conn.send((False, [format_report(result.problems, result.checked)]))
                         continue
-                    state.partial_build(result, changed, Path(site_dir))
+                    state.partial_build(result, changed, Path(site_dir), feeds=False)
                     conn.send((True, []))
+                    with suppress(Exception):  # answered: nothing may raise from here on
+                        state.write_feeds()
                     continue
                 config = load_config(config_file=str(language.config_file), site_dir=site_dir,
                                      dev_addr=dev_addr)
@@ -148,6 +150,11 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
                 build(config, serve_url=language.url)
                 state = plugin
                 conn.send((True, []))
+                # While the server serves the new site; the answer is sent, so nothing may
+                # raise from here on (the server reads one answer per request).
+                if isinstance(plugin, HandbookPlugin) and plugin.result is not None:
+                    with suppress(Exception):
+                        prepare_update(plugin.result)
             except Exception as error:  # reported by the server, never raised
                 state = None  # the next build is a full one
                 messages = list(errors.messages)
@@ -188,15 +195,37 @@ class Worker:
 
 
 def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under *roots* (files or folders)."""
+    """Size and modification time of every file under *roots* (files or folders), by path;
+    links to files count as files, links to folders are not followed."""
     found: dict[str, tuple[int, int]] = {}
     for root in roots:
-        paths = [root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())
-        for path in paths:
+        if root.is_file():
             with suppress(OSError):
-                info = path.stat()
-                found[str(path)] = (info.st_size, info.st_mtime_ns)
+                info = root.stat()
+                found[str(root)] = (info.st_size, info.st_mtime_ns)
+        elif root.is_dir():
+            _walk(str(root), found)
     return found
+
+
+def _walk(folder: str, found: dict[str, tuple[int, int]]) -> None:
+    """The files under *folder* into *found*: one directory read per folder, and the
+    directory's own answer for what each entry is (no look at every path), as the server
+    snapshots the inputs before every build."""
+    try:
+        scan = os.scandir(folder)
+    except OSError:
+        return
+    with scan:
+        for entry in scan:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    _walk(entry.path, found)
+                elif entry.is_file():
+                    info = entry.stat()
+                    found[entry.path] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                continue
 
 
 class SiteBuilder:

@@ -93,6 +93,7 @@ def visit_data(**changes: Any) -> dict[str, Any]:
 # corpora). The guard below proves in every run that they read no user content, so the nested
 # runs of tests/test_pull_request.py may leave them out without hiding a dependency.
 HERMETIC = {"test_fuzz", "test_hostile", "test_agreement", "test_offline", "test_build_safety",
+            "test_preview_cache",
             "test_outputs_escaped"}
 # Content users edit, which no test may read in-process (subprocesses run on copies).
 USER_CONTENT = (ROOT / "visits", ROOT / "policy")
