@@ -78,8 +78,9 @@ def needs_spelling(visits: Iterable[Visit]) -> bool:
 
 
 def preload_spelling() -> None:
-    """Load pypinyin and its dictionaries now (see ``generator.build.share_tables``)."""
-    _pinyin()("名字")
+    """Load pypinyin and its dictionaries now (see ``generator.build.share_tables``): it
+    reads them, and learns its phrases, when it is imported."""
+    _pinyin()
 
 
 def host_name(host: Host, lang: str) -> str:

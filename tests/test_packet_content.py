@@ -14,7 +14,6 @@ phone.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -384,7 +383,7 @@ def test_overdue_tasks_are_counted_by_department(acme: Facts, renderer: Renderer
 def test_a_visit_without_open_tasks_says_so(policy: Policy, renderer: Renderer,
                                             tmp_path: Path) -> None:
     facts = facts_of(VISIT, policy, tmp_path)
-    facts.checklist = [dataclasses.replace(e, done=True) for e in facts.checklist]
+    facts.checklist = [e._replace(done=True) for e in facts.checklist]
     for lang in LANGS:
         todo = render(renderer, facts, lang).find(cls="packet-todo")
         assert t(lang, "to_do_none") in todo.text()
