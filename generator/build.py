@@ -148,10 +148,10 @@ def build_languages(jobs: list[Job], result: Result, strict: bool, calendars: Pa
     """
     if len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
+        share_tables(jobs)
         # The loaded project moves out of the collector's sight: it lives until the build
         # ends, and scanning it (in each process) would also write to every one of its
         # objects, so the forked processes would each copy the memory they share.
-        share_tables(jobs, result)
         gc.collect()
         _release_free_memory()
         gc.freeze()
@@ -188,15 +188,15 @@ def _release_free_memory() -> None:
     trim(0)
 
 
-def share_tables(jobs: list[Job], result: Result) -> None:
+def share_tables(jobs: list[Job]) -> None:
     """Load, before the fork, the large read-only tables that each language's build would
     otherwise load for itself, so that the processes share one copy of them.
 
     - jieba's dictionary (about 50 MB in memory): Material's search cuts the Chinese text of
       every language's pages into words. Not when the configuration names a dictionary of its
       own: setting one makes each process load it again anyway.
-    - pypinyin's (about 40 MB): the English packets spell Chinese names in Latin letters. Only
-      when a host's name needs spelling.
+    - pypinyin's (about 40 MB), when another language is built: its packets spell the Chinese
+      names of hosts, drivers and approvers in Latin letters.
 
     The processes then only read the tables, so their memory pages stay shared."""
     if not any(job.jieba_dict for job in jobs):
@@ -207,10 +207,9 @@ def share_tables(jobs: list[Job], result: Result) -> None:
         else:
             jieba.initialize()
     if len(jobs) > 1:
-        from .names import needs_spelling, preload_spelling
+        from .names import preload_spelling
 
-        if needs_spelling(f.visit for f in result.facts):
-            preload_spelling()
+        preload_spelling()
 
 
 def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from .models import Visit
@@ -69,12 +69,6 @@ def _pinyin() -> Callable[..., list[str]]:
     from pypinyin import lazy_pinyin
 
     return lazy_pinyin
-
-
-def needs_spelling(visits: Iterable[Visit]) -> bool:
-    """Whether an English packet of *visits* spells a name in Chinese characters."""
-    return any(has_han(host.name) and not host.name_en
-               for visit in visits for host in visit.hosts)
 
 
 def preload_spelling() -> None:
