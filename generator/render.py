@@ -791,12 +791,7 @@ class _Fragments:
         template = self.templates.get(name)
         if template is None:
             template = self.templates[name] = self.env.get_template(name)
-        try:
-            return Markup(self.env.concat(template.root_render_func(
-                template.new_context({**self.base, **context}, shared=True))))
-        except Exception:
-            self.env.handle_exception()
-            raise  # handle_exception raises; this keeps the type checker informed
+        return Markup(_run(self.env, template, {**self.base, **context}))
 
 
 _TASK = re.compile(
@@ -809,11 +804,13 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """``env.get_template(name).render(context)``, with the environment's globals merged into
     the context as a plain dict: Template.render copies them out of a ChainMap key by key,
     which a page does twice, thousands of times a build."""
-    template = env.get_template(name)
+    return _run(env, env.get_template(name), {**env.globals, **context})
+
+
+def _run(env: jinja2.Environment, template: jinja2.Template, context: dict[str, Any]) -> str:
+    """*template* rendered with *context* as its whole context (globals already merged)."""
     try:
-        return env.concat(
-            template.root_render_func(template.new_context({**env.globals, **context},
-                                                           shared=True)))
+        return env.concat(template.root_render_func(template.new_context(context, shared=True)))
     except Exception:
         env.handle_exception()
         raise  # handle_exception raises; this keeps the type checker informed

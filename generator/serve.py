@@ -132,8 +132,10 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
                         continue
                     state.partial_build(result, changed, Path(site_dir), feeds=False)
                     conn.send((True, []))
-                    with suppress(Exception):  # answered: nothing may raise from here on
+                    try:  # answered: nothing may raise from here on
                         state.write_feeds()
+                    except Exception as error:
+                        log.warning(f"The calendar feeds were not updated: {error}")
                     continue
                 config = load_config(config_file=str(language.config_file), site_dir=site_dir,
                                      dev_addr=dev_addr)
@@ -153,8 +155,10 @@ def _worker(conn: Connection, language: Language, dev_addr: str, today: str | No
                 # While the server serves the new site; the answer is sent, so nothing may
                 # raise from here on (the server reads one answer per request).
                 if isinstance(plugin, HandbookPlugin) and plugin.result is not None:
-                    with suppress(Exception):
+                    try:
                         prepare_update(plugin.result)
+                    except Exception as error:  # the next save reads the folder itself
+                        log.warning(f"The visits folder was not listed ahead: {error}")
             except Exception as error:  # reported by the server, never raised
                 state = None  # the next build is a full one
                 messages = list(errors.messages)
