@@ -325,6 +325,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.env, self.files, self.mkdocs_config = env, files, config
+        # Material's pages carry their configuration as JSON (its search labels in the site's
+        # language): Chinese text written as itself takes half the bytes of \u escapes. Jinja's
+        # tojson still escapes <, >, & and ' for HTML whatever this says.
+        env.policies["json.dumps_kwargs"] = {**env.policies["json.dumps_kwargs"],
+                                             "ensure_ascii": False}
         return env
 
     def partial_build(self, result: Result, changed: set[str], site_dir: Path, *,

@@ -122,7 +122,7 @@ SECTIONS: list[tuple[str, str, Has]] = [
      lambda f, n, p: any(not e.done and not e.overdue(TODAY) for e in f.checklist)),
     ("approved", 'class="admonition success packet-approved"', lambda f, n, p: bool(f.approved)),
     ("confidential", 'class="admonition danger"', lambda f, n, p: f.visit.confidential),
-    ("warnings", 'class="admonition warning"', lambda f, n, p: _warnings(f, p)),
+    ("warnings", 'class="admonition warning packet-warnings"', lambda f, n, p: _warnings(f, p)),
     ("background", '<h2 id="background"', lambda f, n, p: bool(f.visit.client.background)),
     ("schedule", '<h2 id="schedule"', lambda f, n, p: True),
     ("schedule days", '<h3 id="day-1"', lambda f, n, p: bool(f.days)),
@@ -576,3 +576,91 @@ def test_the_documented_context_is_the_context(project: Result, renderer: Render
     own_filters = set(env.filters) - set(jinja2.Environment().filters)
     assert {"tr", "date", "L", "checklist"} <= shown | own_filters
     assert sorted((shown | own_filters) - documented) == []
+
+
+# --- Country tips: a line an earlier page showed is not repeated --------------------------
+
+def _note(page: str, title: str, **meta: Any) -> Note:
+    from generator.country_notes import NoteMeta
+
+    return Note(page, NoteMeta.model_validate({"title": title, "countries": ["IT"], **meta}))
+
+
+def _tips_sections(page: RenderedPage) -> list[list[str]]:
+    """The lines under each country-tips heading, as text, in order."""
+    html_text = str(page.html)
+    start = html_text.index('id="country-tips"')
+    end = html_text.index("<h2", start)
+    sections = html_text[start:end].split('<h3 id="tips-')[1:]
+    return [[" ".join(re.sub(r"<[^>]+>", "", li).split())
+             for li in re.findall(r"<li>(.*?)</li>", section)] for section in sections]
+
+
+PUNCTUAL = ("punctuality", "punctuality_punctual")  # a label and its value, both from the catalogue
+FLEXIBLE = ("punctuality", "punctuality_flexible")
+
+TIP_CASES = [
+    pytest.param(
+        [dict(tips=["Lunch is short.", "Clean the route."]),
+         dict(tips=["Talk football.", "Lunch is short."])],
+        [["Lunch is short.", "Clean the route."], ["Talk football."]],
+        id="a-shared-tip-once"),
+    pytest.param(
+        [dict(tips=["A"], punctuality="punctual"), dict(tips=["B"], punctuality="punctual")],
+        [["A", PUNCTUAL], ["B"]],
+        id="the-same-punctuality-once"),
+    pytest.param(
+        [dict(tips=["A"], punctuality="punctual"), dict(tips=["B"], punctuality="flexible")],
+        [["A", PUNCTUAL], ["B", FLEXIBLE]],
+        id="different-punctuality-both"),
+    pytest.param(
+        [dict(tips=["A"], diet_defaults=["vegetarian"]),
+         dict(tips=["A"], diet_defaults=["vegetarian"])],
+        [["A", ("ask_about", "vegetarian")], []],
+        id="a-page-with-nothing-new-keeps-its-heading-only"),
+    pytest.param(
+        [dict(tips=["A"], diet_defaults=["vegetarian"]),
+         dict(tips=["B"], diet_defaults=["vegetarian", "halal"])],
+        [["A", ("ask_about", "vegetarian")], ["B", ("ask_about", "vegetarian", "halal")]],
+        id="other-diets-to-ask-about-are-new"),
+    pytest.param(
+        [dict(tips=["Lunch is short."]), dict(tips=["Lunch is short!"])],
+        [["Lunch is short."], ["Lunch is short!"]],
+        id="only-the-same-text-is-the-same-tip"),
+    pytest.param(
+        [dict(tips=["A"], interpreter="Italian"), dict(tips=["B"], interpreter="Italian")],
+        [["A", ("interpreter", "=Italian")], ["B"]],
+        id="the-same-interpreter-hint-once"),
+]
+
+
+def _line(project: Result, line: str | tuple[str, ...]) -> str:
+    """A tip as the English packet prints it: text as it is; (label, value, ...) as
+    "Label: value, value", each value a catalogue key, a diet word or "=text"."""
+    if isinstance(line, str):
+        return line
+    assert project.catalogue is not None and project.policy.model is not None
+    diets = project.policy.model.diets
+    label, *values = line
+    shown = []
+    for value in values:
+        if value.startswith("="):
+            shown.append(value[1:])
+        elif value in diets:
+            shown.append(diets[value].name("en"))
+        else:
+            shown.append(project.catalogue.t("en", value))
+    return f"{project.catalogue.t('en', label)}: {', '.join(shown)}"
+
+
+@pytest.mark.parametrize(("metas", "expected"), TIP_CASES)
+def test_country_tips_do_not_repeat_a_line(project: Result, renderer: Renderer,
+                                          metas: list[dict[str, Any]],
+                                          expected: list[list[str | tuple[str, ...]]]) -> None:
+    notes = [_note(f"countries/page-{n}.md", f"Page {n}", **meta)
+             for n, meta in enumerate(metas, start=1)]
+    page = renderer.packet(_facts(project, MAIN), "en", today=TODAY, zone=ZONE, notes=notes)
+    assert _tips_sections(page) == [[_line(project, line) for line in lines] for lines in expected]
+    html_text = str(page.html)
+    for n in range(1, len(metas) + 1):  # every page keeps its heading and its link
+        assert f'id="tips-{n}"' in html_text and f'page-{n}' in html_text, n

@@ -126,6 +126,22 @@ def test_language_switcher_stays_on_the_page(site: Path) -> None:
     assert re.search(r'href="\./\.\./"\s+hreflang="zh"', home)
 
 
+@pytest.mark.parametrize("page", ["index.html", f"visits/{MAIN}/index.html"])
+def test_theme_configuration_is_json_with_chinese_as_itself(site: Path, page: str) -> None:
+    """Material's page configuration (its search labels) holds Chinese text as characters,
+    not \\u escapes (half the bytes), and is still JSON that cannot end its script element."""
+    import json
+
+    text = (site / page).read_text(encoding="utf-8")
+    found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', text,
+                      re.S)
+    assert found is not None
+    raw = found.group(1)
+    assert "\\u" not in raw and "<" not in raw and ">" not in raw
+    labels = json.loads(raw)["translations"]
+    assert any(re.search(r"[\u4e00-\u9fff]", label) for label in labels.values())
+
+
 def test_policy_tables_are_rendered(site: Path, policy: Policy) -> None:
     tiers = (site / "guide" / "tiers" / "index.html").read_text(encoding="utf-8")
     first = next(iter(policy.tiers.values()))
