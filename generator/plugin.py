@@ -464,6 +464,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         dept = owners.dept_for(page.file.src_uri)
         person = None
         facts = self._packets.get(page.file.src_uri) if page.file.generated_by else None
+        if page.file.generated_by and page.file.src_uri == INDEX and self.result.catalogue:
+            # the list as of the build date (the git revision date plugin skips the visits
+            # folder: its dates for thousands of generated pages would all be the build time)
+            page.meta["handbook_changed"] = format_date(
+                self.result.today, self.config.language, self.result.catalogue, year=True,
+                weekday=False)
         if facts is not None:
             source = self._sources.get(facts.stem,
                                        self.root / self.config.visits_dir / f"{facts.stem}.yml")

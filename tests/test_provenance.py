@@ -237,3 +237,13 @@ def test_packet_shows_the_day_of_its_visit_files_last_commit(
     facts = _source_facts(history_site / prefix / "visits" / stem / "index.html")
     assert f"{label}{_shown_day(day, lang)}" in facts, facts
     assert facts.count(label.strip(" ：:")) == 1, facts  # not also the build date
+
+
+@pytest.mark.parametrize("lang", UPDATED)
+def test_visits_index_shows_the_build_date(history_site: Path, lang: str) -> None:
+    """The visits index is the list as of the build date (the configuration's, TODAY); the
+    git revision date plugin, which skips the visits folder, would give the build's clock."""
+    prefix, label = UPDATED[lang]
+    facts = _source_facts(history_site / prefix / "visits" / "index.html")
+    assert f"{label}{_shown_day(TODAY, lang)}" in facts, facts
+    assert facts.count(label.strip(" ：:")) == 1, facts
