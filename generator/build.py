@@ -197,6 +197,8 @@ def share_tables(jobs: list[Job]) -> None:
       own: setting one makes each process load it again anyway.
     - pypinyin's (about 40 MB), when another language is built: its packets spell the Chinese
       names of hosts, drivers and approvers in Latin letters.
+    - pycountry's countries and languages with their Chinese names (about 5 MB): every
+      language's packets name the client's country and the visitors' languages.
 
     The processes then only read the tables, so their memory pages stay shared."""
     if not any(job.jieba_dict for job in jobs):
@@ -207,9 +209,11 @@ def share_tables(jobs: list[Job]) -> None:
         else:
             jieba.initialize()
     if len(jobs) > 1:
+        from .i18n import preload_names
         from .names import preload_spelling
 
         preload_spelling()
+        preload_names()
 
 
 def write_calendars(result: Result, folder: Path, site_url: str | None = None) -> None:

@@ -103,6 +103,14 @@ def _language_translation() -> gettext.NullTranslations:
                                fallback=True)
 
 
+def preload_names() -> None:
+    """Read pycountry's country and language tables and their Chinese names now (about 5 MB),
+    so that processes forked afterwards share them instead of each reading its own."""
+    for lang in LANGUAGES:
+        country_name("CN", lang)
+        language_name("zh", lang)
+
+
 def format_date(day: dt.date, lang: str, catalogue: Catalogue, *, year: bool = False,
                 weekday: bool = True) -> str:
     wd = catalogue.t(lang, f"weekday_{day.weekday()}")
