@@ -64,7 +64,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "source", "track", "wbr", "path", "circle", "rect"}
 # Kept on the line of the text around them: the spaces between them and the text matter.
 INLINE = {"a", "abbr", "b", "br", "code", "del", "em", "i", "input", "kbd", "label", "mark",
-          "s", "small", "span", "strong", "sub", "sup", "svg", "path", "circle", "rect", "u"}
+          "s", "small", "span", "strong", "sub", "sup", "svg", "path", "circle", "rect", "time",
+          "u"}
 
 
 class _Node:
