@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .models.common import LANGUAGES
+from .models.local import Local
 from .problems import ProblemSink, did_you_mean, quote_list, suggestion
 from .yamlload import PathKey
 
@@ -70,16 +72,23 @@ def _unwrap(annotation: Any, part: str | int) -> Any:
     return None
 
 
-def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
-    """The model class that owns the last element of *loc*, for listing allowed keys."""
+def _owns_keys(annotation: Any) -> TypeGuard[type[BaseModel | Local]]:
+    """A class whose keys a file writes: a model, or a text in two languages (``zh``, ``en``:
+    a :class:`~generator.models.local.Local`, which is no model)."""
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel | Local)
+
+
+def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel | Local] | None:
+    """The model class (or text class) that owns the last element of *loc*, for listing
+    allowed keys."""
     current: Any = model
     for part in loc[:-1]:
         current = _unwrap(current, part)
         if current is None:
             return None
-    while not (isinstance(current, type) and issubclass(current, BaseModel)):
+    while not _owns_keys(current):
         args = [a for a in getattr(current, "__args__", ()) or () if a is not type(None)]
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        models = [a for a in args if _owns_keys(a)]
         if models:
             return models[0]
         if not args:
@@ -88,8 +97,10 @@ def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
     return current
 
 
-def _keys_of(model: type[BaseModel]) -> list[str]:
+def _keys_of(model: type[BaseModel | Local]) -> list[str]:
     """The keys a user may write in *model* (not those that exist only to be refused)."""
+    if issubclass(model, Local):
+        return list(LANGUAGES)
     return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
 
 

@@ -19,6 +19,7 @@ from sitebuild import copy_project
 
 from generator.cli import main
 from generator.models import Visit
+from generator.models.common import LANGUAGES
 from generator.models.local import Local
 from generator.problems import Problem, Severity
 from generator.project import Paths, load_project
@@ -152,13 +153,16 @@ def test_uncomment_switches_on_examples_only() -> None:
         "  diet: []   # vegan,\n             # no-seafood, gluten-free\n")
 
 
-def _field_names(model: type[BaseModel]) -> dict[str, Any]:
-    """Key → annotation, with aliases (``with``) as written in a file."""
+def _field_names(model: type[BaseModel | Local]) -> dict[str, Any]:
+    """Key → annotation, with aliases (``with``) as written in a file; a text's languages."""
+    if issubclass(model, Local):  # no model, but written as one: {zh: …, en: …}
+        return dict.fromkeys(LANGUAGES, str)
     return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _models_in(annotation: Any) -> list[type[BaseModel | Local]]:
+    """The models (and text classes) that *annotation* names."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel | Local):
         return [annotation]
     return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
@@ -218,7 +222,9 @@ def test_unknown_keys_finds_a_misspelt_key() -> None:
     data["hotel"]["rates"] = 650
     data["hosts"][0]["name_zh"] = "李娜"
     data["schedule"][dt.date(2026, 12, 8)][0]["who"] = ["李娜"]
+    data["schedule"][dt.date(2026, 12, 8)][0]["where"] = {"zh": "展厅", "fr": "Salle"}
     assert unknown_keys(data, Visit) == ["hotel.rates", "hosts[0].name_zh",
+                                         "schedule.2026-12-08[0].where.fr",
                                          "schedule.2026-12-08[0].who"]
 
 

@@ -6,12 +6,18 @@ never marked: it is what the writer wants every reader to see (a hotel's name, a
 terminal).
 """
 
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    WithJsonSchema,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, PydanticKnownError, core_schema
 
-from .common import LANGUAGES, Strict
+from .common import LANGUAGES
 
 
 def not_blank(value: str) -> str:
@@ -26,19 +32,87 @@ def not_blank(value: str) -> str:
 
 Line = Annotated[str, Field(min_length=1), AfterValidator(not_blank)]
 
+# The languages' text as the models' fields take it (the Strict configuration's
+# coerce_numbers_to_str), and as a Line: the same checks in the same order.
+_TEXT = core_schema.str_schema(coerce_numbers_to_str=True)
+_LINE = core_schema.no_info_after_validator_function(
+    not_blank, core_schema.str_schema(min_length=1, coerce_numbers_to_str=True))
 
-class Local(Strict):
-    """One text in the site's languages; at least one of them is given."""
 
-    zh: str | None = None
-    en: str | None = None
+class Local:
+    """One text in the site's languages; at least one of them is given.
 
-    @model_validator(mode="after")
-    def _one_language(self) -> Self:
-        if self.zh is None and self.en is None:
-            raise PydanticCustomError(
-                "local_empty", "holds neither zh nor en text.", {})
-        return self
+    Not a pydantic model: a loaded project holds tens of thousands of texts (32,400 Local and
+    23,400 LocalLine at 3,000 visits), and every build process reads them all, so their pages
+    are copied into each process (issue 9). A model is an object and a ``__dict__`` (264 bytes);
+    this slotted value is 48. pydantic still validates it (:meth:`__get_pydantic_core_schema__`)
+    with the errors, locations and JSON Schema the model had: a mapping of ``zh`` and ``en``,
+    unknown keys refused, numbers read as text, at least one language given. Like the frozen
+    model, it is immutable and compares and hashes by its class and texts.
+
+    Made directly (``Local(zh=…)``), the texts are taken as given, as ``model_construct``
+    takes them; only a text with neither language is refused, as every method needs one.
+    tests/test_local_text.py holds it to the model it was.
+    """
+
+    __slots__ = ("en", "zh")
+    _text: ClassVar[CoreSchema] = _TEXT  # the schema of each language's text
+
+    zh: str | None
+    en: str | None
+
+    def __init__(self, *, zh: str | None = None, en: str | None = None) -> None:
+        if zh is None and en is None:
+            raise ValueError("a text needs zh or en")
+        object.__setattr__(self, "zh", zh)
+        object.__setattr__(self, "en", en)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        fields = {lang: core_schema.typed_dict_field(core_schema.nullable_schema(cls._text),
+                                                     required=False) for lang in LANGUAGES}
+        return core_schema.no_info_wrap_validator_function(
+            cls._validate, core_schema.typed_dict_schema(fields, extra_behavior="forbid"),
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._fields),
+            ref=f"{cls.__module__}.{cls.__qualname__}")  # a model's has one: no field title
+
+    @classmethod
+    def _validate(cls, value: Any, fields: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, cls):  # as a model takes its own instances
+            return value
+        if not isinstance(value, dict):  # the model's error, not the typed dict's
+            raise PydanticKnownError("model_type", {"class_name": cls.__name__})
+        given = fields(value)
+        zh, en = given.get("zh"), given.get("en")
+        if zh is None and en is None:
+            raise PydanticCustomError("local_empty", "holds neither zh nor en text.", {})
+        return cls(zh=zh, en=en)
+
+    def _fields(self) -> dict[str, str | None]:
+        """What a model dump shows: both fields."""
+        return {lang: getattr(self, lang) for lang in LANGUAGES}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Local)
+        return self.zh == other.zh and self.en == other.en
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(zh={self.zh!r}, en={self.en!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy: no __dict__, no setattr
+        return (_made, (type(self), self.zh, self.en))
 
     def __call__(self, lang: str) -> str:
         """The text in *lang*, or in the other language when *lang* has none."""
@@ -73,8 +147,13 @@ class Local(Strict):
 class LocalLine(Local):
     """A :class:`Local` whose every given language holds visible text (a required field)."""
 
-    zh: Line | None = None
-    en: Line | None = None
+    __slots__ = ()
+    _text = _LINE
+
+
+def _made(kind: type[Local], zh: str | None, en: str | None) -> Local:
+    """A text unpickled or copied."""
+    return kind(zh=zh, en=en)
 
 
 def _as_local(value: Any) -> Any:
